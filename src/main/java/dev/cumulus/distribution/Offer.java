@@ -1,0 +1,9 @@
+package dev.cumulus.distribution;
+
+/** An offer made to an agent, and the rule that chose that agent. */
+public record Offer(String taskId, String userUpn, int ronaTimeoutSeconds, String rule) {
+
+  public static final String RULE_PREFERRED = "preferredUser";
+  public static final String RULE_LONGEST_IDLE = "longestIdle";
+  public static final String RULE_AGENT_FREED = "nextForFreedAgent";
+}

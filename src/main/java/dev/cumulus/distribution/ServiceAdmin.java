@@ -1,0 +1,100 @@
+package dev.cumulus.distribution;
+
+import dev.cumulus.externaltask.TaskWorkflow;
+import dev.cumulus.web.ApiException;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Creates and replaces services; a change of members offers waiting tasks to new free members at once. */
+@Service
+public class ServiceAdmin {
+
+  static final Pattern UPN = Pattern.compile("[A-Za-z0-9@._+-]{1,128}");
+
+  /** PUT /v1/services/{serviceUpn}: absent settings take their defaults. */
+  public record ServiceRequest(
+      @Size(max = 256) String displayName,
+      @Size(max = 1024) String description,
+      @Size(max = 1000) List<@NotNull String> members,
+      @Min(5) @Max(3600) Integer ronaTimeoutSeconds,
+      @Min(0) @Max(3600) Integer acwSeconds,
+      @Min(1) @Max(100000) Integer maxConcurrentTasks,
+      @Size(max = 128) String processKey) {}
+
+  private final ServiceStore services;
+  private final AgentStore agents;
+  private final Distributor distributor;
+  private final TaskWorkflow workflow;
+  private final Clock clock;
+
+  ServiceAdmin(ServiceStore services, AgentStore agents, Distributor distributor, TaskWorkflow workflow, Clock clock) {
+    this.services = services;
+    this.agents = agents;
+    this.distributor = distributor;
+    this.workflow = workflow;
+    this.clock = clock;
+  }
+
+  public record Saved(ServiceDefinition service, boolean created) {}
+
+  @Transactional
+  public Saved save(String upn, ServiceRequest request) {
+    if (!UPN.matcher(upn).matches()) {
+      throw ApiException.invalid("serviceUpn", "pattern", "must be 1 to 128 of letters, digits and @ . _ + -");
+    }
+    var members = new LinkedHashSet<String>(request.members() == null ? List.of() : request.members());
+    var known = agents.existing(new ArrayList<>(members));
+    for (String member : members) {
+      if (!known.contains(member)) {
+        throw ApiException.invalid("members", "knownUser", "no user '" + member + "' (create it with PUT /v1/users/{upn})");
+      }
+    }
+    String processKey = request.processKey() == null ? ServiceDefinition.DEFAULT_PROCESS_KEY : request.processKey();
+    if (!workflow.isDeployed(processKey)) {
+      throw ApiException.invalid("processKey", "deployed", "no deployed workflow with process key '" + processKey + "'");
+    }
+    var definition =
+        new ServiceDefinition(
+            upn,
+            null,
+            request.displayName() == null || request.displayName().isBlank() ? upn : request.displayName(),
+            request.description(),
+            orDefault(request.ronaTimeoutSeconds(), ServiceDefinition.DEFAULT_RONA_TIMEOUT_SECONDS),
+            orDefault(request.acwSeconds(), ServiceDefinition.DEFAULT_ACW_SECONDS),
+            orDefault(request.maxConcurrentTasks(), ServiceDefinition.DEFAULT_MAX_CONCURRENT_TASKS),
+            processKey,
+            0,
+            List.copyOf(members),
+            null,
+            null);
+    services.lock(upn);
+    boolean created = services.upsert(definition, OffsetDateTime.now(clock));
+    services.lock(upn);
+    distributor.matchService(upn);
+    return new Saved(services.find(upn).orElseThrow(), created);
+  }
+
+  @Transactional(readOnly = true)
+  public ServiceDefinition get(String upn) {
+    return services.find(upn).orElseThrow(() -> ApiException.notFound("Service", upn));
+  }
+
+  @Transactional(readOnly = true)
+  public List<ServiceDefinition> all() {
+    return services.all();
+  }
+
+  private static int orDefault(Integer value, int fallback) {
+    return value == null ? fallback : value;
+  }
+}

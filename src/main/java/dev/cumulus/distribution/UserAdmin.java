@@ -1,0 +1,146 @@
+package dev.cumulus.distribution;
+
+import dev.cumulus.security.Caller;
+import dev.cumulus.security.IdentityDirectory;
+import dev.cumulus.web.ApiException;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Users (in the engine's identity service) with their routing state (in our agent table). */
+@Service
+public class UserAdmin {
+
+  /** The roles a user can be given; each is a group in the identity service. */
+  public enum UserRole {
+    Agent(IdentityDirectory.AGENTS_GROUP),
+    Supervisor(IdentityDirectory.SUPERVISORS_GROUP),
+    Admin(IdentityDirectory.ADMIN_GROUP);
+
+    final String group;
+
+    UserRole(String group) {
+      this.group = group;
+    }
+  }
+
+  /** PUT /v1/users/{upn}. A password is required when the user is new; absent roles stay as they are (new: Agent). */
+  public record UserRequest(
+      @Size(max = 256) String displayName,
+      @Size(min = 4, max = 128) String password,
+      @Min(1) @Max(50) Integer capacity,
+      @Size(max = 3) List<@NotNull UserRole> roles) {}
+
+  public record UserView(
+      String upn, String displayName, int capacity, Set<UserRole> roles, String presence, int activeTasks,
+      OffsetDateTime idleSince, List<String> services) {}
+
+  public record PresenceRequest(@NotNull Presence presence) {}
+
+  private final IdentityDirectory directory;
+  private final AgentStore agents;
+  private final RoutingLocks locks;
+  private final Distributor distributor;
+  private final Clock clock;
+
+  UserAdmin(IdentityDirectory directory, AgentStore agents, RoutingLocks locks, Distributor distributor, Clock clock) {
+    this.directory = directory;
+    this.agents = agents;
+    this.locks = locks;
+    this.distributor = distributor;
+    this.clock = clock;
+  }
+
+  public record Saved(UserView user, boolean created) {}
+
+  @Transactional
+  public Saved save(String upn, UserRequest request) {
+    if (!ServiceAdmin.UPN.matcher(upn).matches()) {
+      throw ApiException.invalid("upn", "pattern", "must be 1 to 128 of letters, digits and @ . _ + -");
+    }
+    boolean created = !directory.userExists(upn);
+    if (created && request.password() == null) {
+      throw ApiException.invalid("password", "required", "a new user needs a password");
+    }
+    String displayName = request.displayName() == null ? directory.displayName(upn).orElse(upn) : request.displayName();
+    directory.saveUser(upn, displayName, request.password());
+    if (request.roles() != null || created) {
+      var roles = request.roles() == null ? List.of(UserRole.Agent) : request.roles();
+      var groups = new HashSet<String>();
+      roles.forEach(r -> groups.add(r.group));
+      directory.setRoleGroups(upn, groups);
+    }
+    locks.lockForAgent(upn);
+    int capacity = request.capacity() != null ? request.capacity() : agents.find(upn).map(Agent::capacity).orElse(1);
+    agents.upsert(upn, displayName, capacity, OffsetDateTime.now(clock));
+    distributor.agentFreed(upn);
+    distributor.offerToFreedAgents(null);
+    return new Saved(view(upn), created);
+  }
+
+  @Transactional(readOnly = true)
+  public UserView get(String upn) {
+    Caller.current().requireSelfOrSupervisor(upn);
+    if (!directory.userExists(upn)) {
+      throw ApiException.notFound("User", upn);
+    }
+    return view(upn);
+  }
+
+  @Transactional(readOnly = true)
+  public List<UserView> all() {
+    return agents.all().stream().map(a -> view(a.upn())).toList();
+  }
+
+  /** Presence of an agent. Becoming Available offers the best waiting task at once. */
+  @Transactional
+  public UserView setPresence(String upn, Presence presence) {
+    Caller.current().requireSelfOrSupervisor(upn);
+    if (!directory.userExists(upn)) {
+      throw ApiException.notFound("User", upn);
+    }
+    locks.lockForAgent(upn);
+    OffsetDateTime now = OffsetDateTime.now(clock);
+    if (!agents.exists(upn)) {
+      // a user created in Camunda Admin becomes an agent with capacity 1 when they first set presence
+      agents.upsert(upn, directory.displayName(upn).orElse(upn), 1, now);
+    }
+    Agent before = agents.lock(upn).orElseThrow();
+    boolean becameAvailable = presence == Presence.Available && before.presence() != Presence.Available;
+    agents.setPresence(upn, presence, now, becameAvailable);
+    if (presence == Presence.Available) {
+      distributor.agentFreed(upn);
+      distributor.offerToFreedAgents(null);
+    }
+    return view(upn);
+  }
+
+  private UserView view(String upn) {
+    Agent agent = agents.find(upn).orElse(null);
+    var roles = EnumSet.noneOf(UserRole.class);
+    Set<String> groups = directory.groupsOf(upn);
+    for (UserRole r : UserRole.values()) {
+      if (groups.contains(r.group)) {
+        roles.add(r);
+      }
+    }
+    return new UserView(
+        upn,
+        agent != null ? agent.displayName() : directory.displayName(upn).orElse(upn),
+        agent != null ? agent.capacity() : 1,
+        roles,
+        agent != null ? agent.presence().name() : Presence.Offline.name(),
+        agent != null ? agent.activeTasks() : 0,
+        agent != null ? agent.idleSince() : null,
+        agents.servicesOf(upn));
+  }
+}

@@ -1,0 +1,123 @@
+package dev.cumulus.lifecycle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.net.URI;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The external-task operations of the Power Automate connector, and our extensions in the same style. */
+@RestController
+@Tag(name = "External tasks")
+class ExternalTaskController {
+
+  private final ExternalTaskService service;
+
+  ExternalTaskController(ExternalTaskService service) {
+    this.service = service;
+  }
+
+  /** Transfer request body. */
+  record TransferRequest(String serviceUpn) {}
+
+  /** Cancel request body (optional). */
+  record CancelRequest(String reason) {}
+
+  @Operation(operationId = "AddExternalTask", summary = "Add a new external task")
+  @PostMapping(path = "/v1/ExternalTasks", consumes = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<ExternalTaskWriteResult> add(
+      @Valid @RequestBody AddExternalTaskRequest request,
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+    var created = service.create(request, idempotencyKey);
+    var response = ResponseEntity.ok().location(URI.create("/v1/ExternalTasks/" + created.result().id()));
+    if (created.replayed()) {
+      response.header("Idempotent-Replayed", "true");
+    }
+    return response.body(created.result());
+  }
+
+  @Operation(operationId = "RemoveExternalTask", summary = "Remove an external task")
+  @DeleteMapping("/v1/ExternalTasks/{externalTaskId}")
+  ResponseEntity<Void> remove(@PathVariable String externalTaskId, @RequestParam(required = false) String reason) {
+    service.cancel(externalTaskId, reason);
+    return ResponseEntity.ok().build();
+  }
+
+  @Operation(summary = "Abort a task with a reason (supervisors)")
+  @PostMapping(path = "/v1/ExternalTasks/{id}/cancel")
+  ExternalTaskView abort(@PathVariable String id, @RequestBody(required = false) CancelRequest request) {
+    service.cancel(id, request == null ? null : request.reason());
+    return service.get(id);
+  }
+
+  @Operation(operationId = "UpdateTask", summary = "Update customer, context parameters and/or preferred users of a task in progress")
+  @PutMapping(path = "/v1/tasks/{taskId}", consumes = MediaType.APPLICATION_JSON_VALUE)
+  ExternalTaskView update(@PathVariable String taskId, @Valid @RequestBody(required = false) TaskInformation info) {
+    return service.update(taskId, info);
+  }
+
+  @Operation(summary = "Read one external task with its events")
+  @GetMapping("/v1/ExternalTasks/{id}")
+  ExternalTaskView get(@PathVariable String id) {
+    return service.get(id);
+  }
+
+  @Operation(summary = "List external tasks, newest first")
+  @GetMapping("/v1/ExternalTasks")
+  TaskPage list(
+      @RequestParam(required = false) String serviceUpn,
+      @RequestParam(required = false) String state,
+      @RequestParam(defaultValue = "0") int page,
+      @RequestParam(defaultValue = "50") int size) {
+    return service.list(serviceUpn, state, page, size);
+  }
+
+  @Operation(summary = "Change distributionPriority, expiresAt or preferredUsers (JSON merge patch)")
+  @PatchMapping(path = "/v1/ExternalTasks/{id}", consumes = {"application/merge-patch+json", MediaType.APPLICATION_JSON_VALUE})
+  ExternalTaskView patch(@PathVariable String id, @RequestBody JsonNode patch) {
+    return service.patch(id, patch);
+  }
+
+  @Operation(summary = "Transfer a waiting task into another service's queue (it keeps its age)")
+  @PostMapping("/v1/ExternalTasks/{id}/transfer")
+  ExternalTaskView transfer(@PathVariable String id, @RequestBody TransferRequest request) {
+    return service.transfer(id, request.serviceUpn());
+  }
+
+  @Operation(summary = "Accept the task offered to you")
+  @PostMapping("/v1/ExternalTasks/{id}/accept")
+  ExternalTaskView accept(@PathVariable String id) {
+    return service.accept(id);
+  }
+
+  @Operation(summary = "Decline the task offered to you: it goes to the next agent")
+  @PostMapping("/v1/ExternalTasks/{id}/decline")
+  ExternalTaskView decline(@PathVariable String id) {
+    return service.decline(id);
+  }
+
+  @Operation(summary = "Complete your connected task (after-work starts); in after-work, end it early")
+  @PostMapping("/v1/ExternalTasks/{id}/complete")
+  ExternalTaskView complete(@PathVariable String id) {
+    return service.complete(id);
+  }
+
+  @Operation(summary = "The tasks an agent holds now: offers, connected tasks, after-work")
+  @GetMapping("/v1/users/{upn}/sessions")
+  java.util.List<ExternalTaskView> sessions(@PathVariable String upn) {
+    dev.cumulus.security.Caller.current().requireSelfOrSupervisor(upn);
+    return service.sessions(upn);
+  }
+}

@@ -1,0 +1,559 @@
+package dev.cumulus.lifecycle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cumulus.distribution.AgentStore;
+import dev.cumulus.distribution.Distributor;
+import dev.cumulus.distribution.OfferStore;
+import dev.cumulus.distribution.QueueStore;
+import dev.cumulus.distribution.RoutingLocks;
+import dev.cumulus.distribution.ServiceDefinition;
+import dev.cumulus.distribution.ServiceStore;
+import dev.cumulus.externaltask.ContextParameter;
+import dev.cumulus.externaltask.Customer;
+import dev.cumulus.externaltask.DistributionPriority;
+import dev.cumulus.externaltask.ExternalTask;
+import dev.cumulus.externaltask.Json;
+import dev.cumulus.externaltask.PreferredUser;
+import dev.cumulus.externaltask.TaskEventType;
+import dev.cumulus.externaltask.TaskEvents;
+import dev.cumulus.externaltask.TaskState;
+import dev.cumulus.externaltask.TaskStore;
+import dev.cumulus.externaltask.TaskWorkflow;
+import dev.cumulus.security.Caller;
+import dev.cumulus.web.ApiException;
+import dev.cumulus.web.Problems;
+import jakarta.validation.Validator;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** What flows, agents and supervisors do to external tasks. Each public method is one transaction. */
+@Service
+public class ExternalTaskService {
+
+  public static final String MODALITY = "ExternalTask";
+  private static final EnumSet<TaskState> HELD = EnumSet.of(TaskState.Offered, TaskState.Connected, TaskState.AfterWork);
+
+  private final TaskStore tasks;
+  private final TaskEvents events;
+  private final ServiceStore services;
+  private final AgentStore agents;
+  private final QueueStore queue;
+  private final OfferStore offers;
+  private final RoutingLocks locks;
+  private final Distributor distributor;
+  private final TaskTransitions transitions;
+  private final TaskWorkflow workflow;
+  private final IdempotencyStore idempotency;
+  private final TaskProperties properties;
+  private final Json json;
+  private final Validator validator;
+  private final TransactionTemplate transaction;
+
+  ExternalTaskService(
+      TaskStore tasks,
+      TaskEvents events,
+      ServiceStore services,
+      AgentStore agents,
+      QueueStore queue,
+      OfferStore offers,
+      RoutingLocks locks,
+      Distributor distributor,
+      TaskTransitions transitions,
+      TaskWorkflow workflow,
+      IdempotencyStore idempotency,
+      TaskProperties properties,
+      Json json,
+      Validator validator,
+      TransactionTemplate transaction) {
+    this.tasks = tasks;
+    this.events = events;
+    this.services = services;
+    this.agents = agents;
+    this.queue = queue;
+    this.offers = offers;
+    this.locks = locks;
+    this.distributor = distributor;
+    this.transitions = transitions;
+    this.workflow = workflow;
+    this.idempotency = idempotency;
+    this.properties = properties;
+    this.json = json;
+    this.validator = validator;
+    this.transaction = transaction;
+  }
+
+  /** The answer to AddExternalTask, and whether it repeats an earlier one (same Idempotency-Key). */
+  public record Created(ExternalTaskWriteResult result, boolean replayed) {}
+
+  public Created create(AddExternalTaskRequest request, String idempotencyKey) {
+    Caller caller = Caller.current();
+    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+      throw ApiException.invalid("Idempotency-Key", "length", "must have 1 to 255 characters");
+    }
+    String hash = idempotencyKey == null ? null : sha256(json.write(request));
+    if (idempotencyKey != null) {
+      Optional<Created> earlier = replay(caller, idempotencyKey, hash);
+      if (earlier.isPresent()) {
+        return earlier.get();
+      }
+    }
+    try {
+      return transaction.execute(status -> new Created(createNow(request, caller, idempotencyKey, hash), false));
+    } catch (DuplicateKeyException e) {
+      // a concurrent request with the same key committed first: answer what it answered
+      return replay(caller, idempotencyKey, hash).orElseThrow(() -> e);
+    }
+  }
+
+  private Optional<Created> replay(Caller caller, String key, String hash) {
+    return idempotency
+        .find(caller.name(), key)
+        .map(
+            entry -> {
+              if (!entry.requestHash().equals(hash)) {
+                throw ApiException.unprocessable(
+                    Problems.IDEMPOTENCY_MISMATCH,
+                    "Idempotency-Key reused",
+                    "Idempotency-Key",
+                    "sameBody",
+                    "this key was used with another request body");
+              }
+              return new Created(json.read(entry.responseBody(), ExternalTaskWriteResult.class), true);
+            });
+  }
+
+  private ExternalTaskWriteResult createNow(AddExternalTaskRequest request, Caller caller, String key, String hash) {
+    ServiceDefinition service =
+        services.find(request.serviceUpn())
+            .orElseThrow(() -> ApiException.invalid("serviceUpn", "knownService", "no service '" + request.serviceUpn() + "'"));
+    DistributionPriority priority = priority("distributionPriority", request.distributionPriority());
+    List<ContextParameter> parameters = request.contextParametersOrEmpty();
+    checkParameters("customContextParameters", parameters);
+    checkPreferredUsers("preferredUsers", request.preferredUsersOrEmpty());
+    OffsetDateTime now = transitions.now();
+    OffsetDateTime expiresAt =
+        request.expiresAt() == null ? now.plus(properties.defaultLifetime()) : request.expiresAt().withOffsetSameInstant(ZoneOffset.UTC);
+    if (!expiresAt.isAfter(now)) {
+      throw ApiException.invalid("expiresAt", "future", "must be in the future");
+    }
+    if (!workflow.isDeployed(service.processKey())) {
+      throw ApiException.wrongState("service " + service.upn() + " uses workflow '" + service.processKey() + "', which is not deployed");
+    }
+
+    services.lock(service.upn());
+    ServiceDefinition current = services.find(service.upn()).orElseThrow();
+    if (current.openTasks() >= current.maxConcurrentTasks()) {
+      throw ApiException.tooMany(
+          "service " + service.upn() + " already has " + current.openTasks() + " open tasks (maxConcurrentTasks " + current.maxConcurrentTasks() + ")", 30);
+    }
+    if (services.totalOpenTasks() >= properties.maxOpenTasks()) {
+      throw ApiException.tooMany("Cumulus already holds " + properties.maxOpenTasks() + " open tasks (cumulus.tasks.max-open-tasks)", 30);
+    }
+
+    String id = UUID.randomUUID().toString();
+    var task =
+        new ExternalTask(
+            id, 0, service.upn(), TaskState.InWorkflow, priority, blankToNull(request.customerIdentifier()), request.title(),
+            request.description(), request.customer(), parameters, request.preferredUsersOrEmpty(), now, null, expiresAt, null, null,
+            null, null, null, caller.name());
+    tasks.insert(task);
+    services.adjustOpenTasks(service.upn(), 1);
+    events.record(id, TaskEventType.Created, caller.name());
+    workflow.start(tasks.find(id).orElseThrow(), service.processKey(), startVariables(task));
+
+    ExternalTaskWriteResult result = writeResult(tasks.find(id).orElseThrow(), service);
+    if (key != null) {
+      idempotency.insert(caller.name(), key, new IdempotencyStore.Entry(hash, id, json.write(result)), now);
+    }
+    return result;
+  }
+
+  private static Map<String, Object> startVariables(ExternalTask task) {
+    var vars = new HashMap<String, Object>();
+    vars.put("taskId", task.id());
+    vars.put("serviceUpn", task.serviceUpn());
+    vars.put("distributionPriority", task.priority().name());
+    vars.put("expiresAt", Date.from(task.expiresAt().toInstant()));
+    vars.put("state", TaskState.InWorkflow.name());
+    vars.put("customerIdentifier", task.customerIdentifier());
+    vars.put("title", task.title());
+    vars.put("createdBy", task.createdBy());
+    return vars;
+  }
+
+  @Transactional(readOnly = true)
+  public ExternalTaskView get(String taskId) {
+    ExternalTask task = find(taskId);
+    Caller caller = Caller.current();
+    if (!caller.supervises() && !involves(task, caller.name())) {
+      throw ApiException.forbidden(caller.name() + " may read only tasks offered or assigned to them");
+    }
+    return view(task, true);
+  }
+
+  @Transactional(readOnly = true)
+  public TaskPage list(String serviceUpn, String state, int page, int size) {
+    if (page < 0) {
+      throw ApiException.invalid("page", "minimum", "must be 0 or more");
+    }
+    if (size < 1 || size > 200) {
+      throw ApiException.invalid("size", "range", "must be between 1 and 200");
+    }
+    TaskState wanted = state == null ? null : parseState(state);
+    var items = tasks.page(serviceUpn, wanted, page, size).stream().map(t -> view(t, false)).toList();
+    return new TaskPage(items, page, size, tasks.count(serviceUpn, wanted));
+  }
+
+  /** The tasks an agent holds now: offers, connected tasks and tasks in after-work. */
+  @Transactional(readOnly = true)
+  public List<ExternalTaskView> sessions(String userUpn) {
+    return tasks.byAssignedUser(userUpn, HELD).stream().map(t -> view(t, false)).toList();
+  }
+
+  /** RemoveExternalTask, or a supervisor's abort. Removing a cancelled task again is fine. */
+  @Transactional
+  public void cancel(String taskId, String reason) {
+    Caller caller = Caller.current();
+    ExternalTask task = locks.lockForTask(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    if (task.state() == TaskState.Cancelled) {
+      return;
+    }
+    if (task.state().isTerminal()) {
+      throw ApiException.wrongState("the task already ended as " + task.state());
+    }
+    transitions.cancel(task, caller.name(), reason == null ? "removed by " + caller.name() : reason);
+    workflow.cancel(task, "Cancelled by " + caller.name() + (reason == null ? "" : ": " + reason));
+    distributor.offerToFreedAgents(null);
+  }
+
+  @Transactional
+  public ExternalTaskView accept(String taskId) {
+    Caller caller = Caller.current();
+    ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    requireOfferedTo(task, caller);
+    offers.removeAll(taskId);
+    tasks.connect(taskId, caller.name());
+    events.record(taskId, TaskEventType.Accepted, caller.name(), Map.of("userUpn", caller.name()));
+    workflow.accepted(tasks.find(taskId).orElseThrow(), caller.name());
+    return view(find(taskId), true);
+  }
+
+  @Transactional
+  public ExternalTaskView decline(String taskId) {
+    Caller caller = Caller.current();
+    ExternalTask task = locks.lockForTask(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    requireOfferedTo(task, caller);
+    transitions.endOffer(task, true);
+    transitions.requeue(taskId);
+    events.record(taskId, TaskEventType.Declined, caller.name(), Map.of("userUpn", caller.name()));
+    workflow.offerWithdrawn(tasks.find(taskId).orElseThrow());
+    distributor.offerToFreedAgents(null);
+    return view(find(taskId), true);
+  }
+
+  /** Connected: the agent is done, after-work starts. In after-work: ends it early. */
+  @Transactional
+  public ExternalTaskView complete(String taskId) {
+    Caller caller = Caller.current();
+    ExternalTask task = locks.lockForTask(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    if (!caller.name().equalsIgnoreCase(String.valueOf(task.assignedUserUpn()))) {
+      throw task.state() == TaskState.Connected || task.state() == TaskState.AfterWork
+          ? ApiException.forbidden("the task is assigned to another agent")
+          : ApiException.wrongState("only a Connected task or one in AfterWork can be completed; it is " + task.state());
+    }
+    if (task.state() == TaskState.Connected) {
+      ServiceDefinition service = services.find(task.serviceUpn()).orElseThrow();
+      if (service.acwSeconds() > 0) {
+        tasks.setState(taskId, TaskState.AfterWork, task.assignedUserUpn());
+        events.record(taskId, TaskEventType.AfterWorkStarted, caller.name(), Map.of("seconds", Integer.toString(service.acwSeconds())));
+      }
+      workflow.handled(tasks.find(taskId).orElseThrow(), service.acwSeconds());
+    } else if (task.state() == TaskState.AfterWork) {
+      workflow.afterWorkEnded(task);
+    } else {
+      throw ApiException.wrongState("only a Connected task or one in AfterWork can be completed; it is " + task.state());
+    }
+    return view(find(taskId), true);
+  }
+
+  @Transactional
+  public ExternalTaskView transfer(String taskId, String targetServiceUpn) {
+    Caller caller = Caller.current();
+    if (targetServiceUpn == null || targetServiceUpn.isBlank()) {
+      throw ApiException.invalid("serviceUpn", "required", "must name the service to transfer to");
+    }
+    ServiceDefinition target =
+        services.find(targetServiceUpn)
+            .orElseThrow(() -> ApiException.invalid("serviceUpn", "knownService", "no service '" + targetServiceUpn + "'"));
+    ExternalTask task = locks.lockForTask(taskId, target.upn()).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    if (!EnumSet.of(TaskState.InWorkflow, TaskState.Queued, TaskState.Offered).contains(task.state())) {
+      throw ApiException.wrongState("only a task that waits for an agent can be transferred; it is " + task.state());
+    }
+    if (task.serviceUpn().equals(target.upn())) {
+      throw ApiException.invalid("serviceUpn", "otherService", "the task is already in " + target.upn());
+    }
+    boolean wasOffered = task.state() == TaskState.Offered;
+    if (wasOffered) {
+      transitions.endOffer(task, false);
+    }
+    tasks.setService(taskId, target.upn());
+    services.adjustOpenTasks(task.serviceUpn(), -1);
+    services.adjustOpenTasks(target.upn(), 1);
+    if (wasOffered || task.state() == TaskState.Queued) {
+      transitions.requeue(taskId);
+    }
+    events.record(taskId, TaskEventType.Transferred, caller.name(), Map.of("from", task.serviceUpn(), "to", target.upn()));
+    ExternalTask moved = tasks.find(taskId).orElseThrow();
+    workflow.mirror(moved, Map.of("serviceUpn", target.upn()));
+    if (wasOffered) {
+      workflow.offerWithdrawn(moved);
+    } else if (moved.state() == TaskState.Queued) {
+      distributor.offerTask(taskId, false);
+    }
+    distributor.offerToFreedAgents(null);
+    return view(find(taskId), true);
+  }
+
+  /** JSON merge patch of distributionPriority, expiresAt, preferredUsers. */
+  @Transactional
+  public ExternalTaskView patch(String taskId, JsonNode patch) {
+    Caller caller = Caller.current();
+    if (patch == null || !patch.isObject()) {
+      throw ApiException.invalid("body", "object", "must be a JSON object");
+    }
+    var names = new ArrayList<String>();
+    patch.fieldNames().forEachRemaining(names::add);
+    for (String name : names) {
+      if (!List.of("distributionPriority", "expiresAt", "preferredUsers").contains(name)) {
+        throw ApiException.invalid(name, "patchable", "cannot be changed; patchable are distributionPriority, expiresAt, preferredUsers");
+      }
+    }
+    ExternalTask task = locks.lockForTask(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    if (task.state().isTerminal()) {
+      throw ApiException.wrongState("the task already ended as " + task.state());
+    }
+    if (patch.has("distributionPriority")) {
+      JsonNode value = patch.get("distributionPriority");
+      DistributionPriority priority = priority("distributionPriority", value.isNull() ? null : value.asText());
+      if (!value.isNull() && !value.isTextual()) {
+        throw ApiException.invalid("distributionPriority", "type", "must be a string");
+      }
+      if (priority != task.priority()) {
+        tasks.setPriority(taskId, priority);
+        queue.reprioritize(taskId, priority.rank());
+        events.record(taskId, TaskEventType.PriorityChanged, caller.name(), Map.of("from", task.priority().name(), "to", priority.name()));
+        workflow.mirror(task, Map.of("distributionPriority", priority.name()));
+      }
+    }
+    if (patch.has("expiresAt")) {
+      JsonNode value = patch.get("expiresAt");
+      OffsetDateTime expiresAt;
+      try {
+        expiresAt = OffsetDateTime.parse(value.asText()).withOffsetSameInstant(ZoneOffset.UTC);
+      } catch (DateTimeParseException e) {
+        throw ApiException.invalid("expiresAt", "format", "must be an RFC 3339 date-time such as 2026-01-31T17:00:00Z");
+      }
+      if (!value.isTextual()) {
+        throw ApiException.invalid("expiresAt", "format", "must be an RFC 3339 date-time such as 2026-01-31T17:00:00Z");
+      }
+      if (!expiresAt.isAfter(transitions.now())) {
+        throw ApiException.invalid("expiresAt", "future", "must be in the future");
+      }
+      tasks.setExpiresAt(taskId, expiresAt);
+      ExternalTask changed = tasks.find(taskId).orElseThrow();
+      workflow.lifetimeChanged(changed);
+      events.record(taskId, TaskEventType.Updated, caller.name(), Map.of("field", "expiresAt", "from", task.expiresAt().toString(), "to", expiresAt.toString()));
+    }
+    if (patch.has("preferredUsers")) {
+      List<PreferredUser> preferred = preferredUsersFrom(patch.get("preferredUsers"));
+      ExternalTask current = tasks.find(taskId).orElseThrow();
+      tasks.setDetails(taskId, current.customer(), current.contextParameters(), preferred);
+      events.record(taskId, TaskEventType.Updated, caller.name(), Map.of("field", "preferredUsers"));
+    }
+    return view(find(taskId), true);
+  }
+
+  /** UpdateTask: customer, context parameters (merged by name), preferred users. */
+  @Transactional
+  public ExternalTaskView update(String taskId, TaskInformation info) {
+    Caller caller = Caller.current();
+    ExternalTask task = locks.lockForTask(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    if (task.state().isTerminal()) {
+      throw ApiException.wrongState("the task already ended as " + task.state());
+    }
+    if (info == null) {
+      return view(task, true);
+    }
+    Customer customer = info.customer() != null ? info.customer() : task.customer();
+    var merged = new LinkedHashMap<String, ContextParameter>();
+    task.contextParameters().forEach(p -> merged.put(p.name(), p));
+    var changed = new ArrayList<ContextParameter>();
+    if (info.customContextParameters() != null) {
+      checkParameters("customContextParameters", info.customContextParameters());
+      for (ContextParameter p : info.customContextParameters()) {
+        ContextParameter before = merged.put(p.name(), p);
+        if (before == null || !java.util.Objects.equals(before.value(), p.value())) {
+          changed.add(p);
+        }
+      }
+      if (merged.size() > properties.maxContextParameters()) {
+        throw ApiException.invalid("customContextParameters", "maxItems", "a task holds at most " + properties.maxContextParameters() + " parameters");
+      }
+    }
+    List<PreferredUser> preferred = info.preferredUsers() != null ? info.preferredUsers() : task.preferredUsers();
+    if (info.preferredUsers() != null) {
+      checkPreferredUsers("preferredUsers", info.preferredUsers());
+    }
+    tasks.setDetails(taskId, customer, new ArrayList<>(merged.values()), preferred);
+    for (ContextParameter p : changed) {
+      var detail = new LinkedHashMap<String, String>();
+      detail.put("parameterName", p.name());
+      if (p.value() != null) {
+        detail.put("parameterValue", p.value());
+      }
+      events.record(taskId, TaskEventType.Updated, caller.name(), detail);
+    }
+    if (info.customer() != null || info.preferredUsers() != null) {
+      events.record(taskId, TaskEventType.Updated, caller.name(), Map.of("field", info.customer() != null ? "customer" : "preferredUsers"));
+    }
+    return view(find(taskId), true);
+  }
+
+  ExternalTaskWriteResult writeResult(ExternalTask task, ServiceDefinition service) {
+    return new ExternalTaskWriteResult(
+        task.id(), MODALITY, task.createdAt().toString(), MODALITY, task.isAnonymous(), service.id(), service.upn(),
+        service.description(), service.displayName(), service.upn(), null, task.preferredUsers(), task.state().name(),
+        task.expiresAt().toString());
+  }
+
+  ExternalTaskView view(ExternalTask task, boolean withEvents) {
+    String serviceName = services.find(task.serviceUpn()).map(ServiceDefinition::displayName).orElse(task.serviceUpn());
+    Long position = task.state() == TaskState.Queued ? queue.position(task.id()).orElse(null) : null;
+    List<ExternalTaskView.Event> history =
+        withEvents
+            ? events.of(task.id()).stream()
+                .map(e -> new ExternalTaskView.Event(e.event().name(), e.state().name(), e.occurredAt(), e.actor(), e.detail().isEmpty() ? null : e.detail()))
+                .toList()
+            : null;
+    return new ExternalTaskView(
+        task.id(), MODALITY, task.serviceUpn(), serviceName, task.state().name(), task.priority().name(), position,
+        task.customerIdentifier(), task.isAnonymous(), task.customer(), task.contextParameters(), task.preferredUsers(),
+        task.title(), task.description(), task.createdAt(), task.enqueuedAt(), task.expiresAt(), task.terminatedAt(),
+        task.assignedUserUpn(), task.lastConnectedUserUpn(), task.outcome() == null ? null : task.outcome().name(),
+        task.processInstanceId(), history);
+  }
+
+  private ExternalTask find(String taskId) {
+    return tasks.find(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+  }
+
+  private boolean involves(ExternalTask task, String user) {
+    return user.equalsIgnoreCase(String.valueOf(task.assignedUserUpn()))
+        || user.equalsIgnoreCase(String.valueOf(task.lastConnectedUserUpn()))
+        || offers.usersOffered(task.id()).stream().anyMatch(user::equalsIgnoreCase);
+  }
+
+  private void requireOfferedTo(ExternalTask task, Caller caller) {
+    if (task.state() != TaskState.Offered) {
+      throw ApiException.wrongState("only an Offered task can be accepted or declined; it is " + task.state());
+    }
+    if (offers.usersOffered(task.id()).stream().noneMatch(caller.name()::equalsIgnoreCase)) {
+      throw ApiException.forbidden("the task is offered to another agent");
+    }
+  }
+
+  private DistributionPriority priority(String field, String value) {
+    return DistributionPriority.parse(value)
+        .orElseThrow(() -> ApiException.invalid(field, "oneOf", "must be one of Low, Normal, High, Strict"));
+  }
+
+  private static TaskState parseState(String state) {
+    for (TaskState s : TaskState.values()) {
+      if (s.name().equalsIgnoreCase(state)) {
+        return s;
+      }
+    }
+    throw ApiException.invalid("state", "oneOf", "must be one of " + List.of(TaskState.values()));
+  }
+
+  private void checkParameters(String field, List<ContextParameter> parameters) {
+    if (parameters.size() > properties.maxContextParameters()) {
+      throw ApiException.invalid(field, "maxItems", "at most " + properties.maxContextParameters() + " parameters");
+    }
+    var seen = new HashSet<String>();
+    for (int i = 0; i < parameters.size(); i++) {
+      if (!seen.add(parameters.get(i).name())) {
+        throw ApiException.invalid(field + "[" + i + "].name", "unique", "'" + parameters.get(i).name() + "' is given twice");
+      }
+    }
+  }
+
+  private void checkPreferredUsers(String field, List<PreferredUser> preferred) {
+    var seen = new HashSet<String>();
+    var known = new HashSet<>(agents.existing(preferred.stream().map(PreferredUser::upn).toList()));
+    for (int i = 0; i < preferred.size(); i++) {
+      String upn = preferred.get(i).upn();
+      if (!seen.add(upn.toLowerCase())) {
+        throw ApiException.invalid(field + "[" + i + "].upn", "unique", "'" + upn + "' is given twice");
+      }
+      if (!known.contains(upn)) {
+        throw ApiException.invalid(field + "[" + i + "].upn", "knownUser", "no user '" + upn + "'");
+      }
+    }
+  }
+
+  private List<PreferredUser> preferredUsersFrom(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    List<PreferredUser> preferred;
+    try {
+      preferred = List.of(json.mapper().treeToValue(node, PreferredUser[].class));
+    } catch (Exception e) {
+      throw ApiException.invalid("preferredUsers", "type", "must be an array of {upn, priority}");
+    }
+    if (preferred.size() > PreferredUser.MAX_PER_TASK) {
+      throw ApiException.invalid("preferredUsers", "maxItems", "at most " + PreferredUser.MAX_PER_TASK + " preferred users");
+    }
+    for (int i = 0; i < preferred.size(); i++) {
+      var violations = validator.validate(preferred.get(i));
+      if (!violations.isEmpty()) {
+        var v = violations.iterator().next();
+        throw ApiException.invalid("preferredUsers[" + i + "]." + v.getPropertyPath(), v.getConstraintDescriptor().getAnnotation().annotationType().getSimpleName(), v.getMessage());
+      }
+    }
+    checkPreferredUsers("preferredUsers", preferred);
+    return preferred;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

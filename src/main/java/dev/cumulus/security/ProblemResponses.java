@@ -1,0 +1,44 @@
+package dev.cumulus.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cumulus.web.Problems;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Component;
+
+/** 401 and 403 from the security filters, as application/problem+json like every other error. */
+@Component
+class ProblemResponses {
+
+  private final ObjectMapper mapper;
+
+  ProblemResponses(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  void unauthorized(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
+    response.setHeader("WWW-Authenticate", "Basic realm=\"Cumulus\"");
+    write(request, response, HttpStatus.UNAUTHORIZED, Problems.UNAUTHORIZED, "Unauthorized", detail);
+  }
+
+  void forbidden(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
+    write(request, response, HttpStatus.FORBIDDEN, Problems.FORBIDDEN, "Forbidden", detail);
+  }
+
+  private void write(
+      HttpServletRequest request, HttpServletResponse response, HttpStatus status, String type, String title, String detail)
+      throws IOException {
+    ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+    body.setType(URI.create(type));
+    body.setTitle(title);
+    body.setInstance(URI.create(request.getRequestURI()));
+    response.setStatus(status.value());
+    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    mapper.writeValue(response.getOutputStream(), body);
+  }
+}

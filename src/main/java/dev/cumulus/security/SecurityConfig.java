@@ -1,0 +1,84 @@
+package dev.cumulus.security;
+
+import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.PUT;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+
+/**
+ * One answer to "who may do what". People use HTTP Basic with their Camunda identity; flows use an
+ * X-API-Key. The Camunda webapps (Cockpit, Tasklist, Admin) keep their own login and CSRF
+ * protection; the engine REST API needs an admin or supervisor. Open: health and the OpenAPI document.
+ */
+@Configuration
+@EnableWebSecurity
+class SecurityConfig {
+
+  private static final String[] ADMINS = {Role.ADMIN.name()};
+  private static final String[] STEERING = {Role.ADMIN.name(), Role.SUPERVISOR.name(), Role.FLOW.name()};
+
+  @Bean
+  @Order(1)
+  SecurityFilterChain camundaWebapps(HttpSecurity http) throws Exception {
+    // the webapps authenticate themselves (login page, session, their own CSRF token)
+    http.securityMatcher("/camunda/**")
+        .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+        .csrf(c -> c.disable())
+        .headers(h -> h.frameOptions(f -> f.sameOrigin()));
+    return http.build();
+  }
+
+  @Bean
+  @Order(2)
+  SecurityFilterChain api(
+      HttpSecurity http,
+      IdentityAuthenticationProvider provider,
+      SecurityProperties properties,
+      ProblemResponses problems)
+      throws Exception {
+    http.csrf(c -> c.disable())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .authenticationManager(new ProviderManager(provider))
+        .httpBasic(b -> b.authenticationEntryPoint((req, res, e) -> problems.unauthorized(req, res, "log in with HTTP Basic or send an X-API-Key")))
+        .exceptionHandling(
+            e ->
+                e.authenticationEntryPoint((req, res, ex) -> problems.unauthorized(req, res, "log in with HTTP Basic or send an X-API-Key"))
+                    .accessDeniedHandler((req, res, ex) -> problems.forbidden(req, res, "your role may not do this")))
+        .addFilterBefore(new ApiKeyFilter(properties.apiKeys(), problems), BasicAuthenticationFilter.class)
+        .authorizeHttpRequests(
+            a ->
+                a.requestMatchers("/actuator/health", "/actuator/health/**", "/v3/api-docs", "/v3/api-docs/**",
+                        "/swagger-ui.html", "/swagger-ui/**", "/error")
+                    .permitAll()
+                    .requestMatchers("/", "/favicon.ico")
+                    .permitAll()
+                    .requestMatchers("/actuator/**")
+                    .hasAnyRole(ADMINS)
+                    .requestMatchers("/engine-rest/**")
+                    .hasAnyRole(Role.ADMIN.name(), Role.SUPERVISOR.name())
+                    // agents: their own state, sessions and offers (checked per task / per user)
+                    .requestMatchers("/v1/users/*/state", "/v1/users/*/sessions")
+                    .authenticated()
+                    .requestMatchers("/v1/ExternalTasks/*/accept", "/v1/ExternalTasks/*/decline", "/v1/ExternalTasks/*/complete")
+                    .authenticated()
+                    .requestMatchers(GET, "/v1/ExternalTasks/*")
+                    .authenticated()
+                    .requestMatchers(PUT, "/v1/services/**", "/v1/users/**")
+                    .hasAnyRole(ADMINS)
+                    .requestMatchers(GET, "/v1/users/**")
+                    .hasAnyRole(Role.ADMIN.name(), Role.SUPERVISOR.name())
+                    .requestMatchers("/v1/**")
+                    .hasAnyRole(STEERING)
+                    .anyRequest()
+                    .authenticated());
+    return http.build();
+  }
+}

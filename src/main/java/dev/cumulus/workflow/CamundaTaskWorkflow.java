@@ -1,0 +1,115 @@
+package dev.cumulus.workflow;
+
+import static dev.cumulus.workflow.ExternalTaskProcess.*;
+
+import dev.cumulus.externaltask.ExternalTask;
+import dev.cumulus.externaltask.TaskWorkflow;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.MessageCorrelationBuilder;
+import org.camunda.bpm.engine.task.Task;
+import org.springframework.stereotype.Component;
+
+/** Drives a task's process instance. Every call joins the caller's transaction. */
+@Component
+class CamundaTaskWorkflow implements TaskWorkflow {
+
+  private final RuntimeService runtime;
+  private final TaskService taskService;
+  private final ManagementService management;
+  private final RepositoryService repository;
+
+  CamundaTaskWorkflow(RuntimeService runtime, TaskService taskService, ManagementService management, RepositoryService repository) {
+    this.runtime = runtime;
+    this.taskService = taskService;
+    this.management = management;
+    this.repository = repository;
+  }
+
+  @Override
+  public String start(ExternalTask task, String processKey, Map<String, Object> variables) {
+    return runtime.startProcessInstanceByKey(processKey, task.id(), variables).getId();
+  }
+
+  @Override
+  public void offered(ExternalTask task, String userUpn, int ronaTimeoutSeconds) {
+    message(task, MESSAGE_TASK_OFFERED)
+        .setVariable(VAR_OFFERED_USER, userUpn)
+        .setVariable(VAR_RONA_TIMEOUT, seconds(ronaTimeoutSeconds))
+        .correlateWithResult();
+  }
+
+  @Override
+  public void offerWithdrawn(ExternalTask task) {
+    message(task, MESSAGE_OFFER_WITHDRAWN).correlateWithResult();
+  }
+
+  @Override
+  public void accepted(ExternalTask task, String userUpn) {
+    taskService.complete(userTask(task, TASK_OFFER).getId(), Map.of(VAR_AGENT, userUpn));
+  }
+
+  @Override
+  public void handled(ExternalTask task, int afterWorkSeconds) {
+    var vars = new HashMap<String, Object>();
+    vars.put(VAR_ACW_SECONDS, afterWorkSeconds);
+    vars.put(VAR_ACW_DURATION, seconds(afterWorkSeconds));
+    taskService.complete(userTask(task, TASK_HANDLE).getId(), vars);
+  }
+
+  @Override
+  public void afterWorkEnded(ExternalTask task) {
+    message(task, MESSAGE_AFTER_WORK_ENDED).correlateWithResult();
+  }
+
+  @Override
+  public void lifetimeChanged(ExternalTask task) {
+    Date expiresAt = Date.from(task.expiresAt().toInstant());
+    runtime.setVariable(task.processInstanceId(), VAR_EXPIRES_AT, expiresAt);
+    Job timer = management.createJobQuery().processInstanceId(task.processInstanceId()).activityId(EXPIRY_TIMER).singleResult();
+    if (timer != null) {
+      management.setJobDuedate(timer.getId(), expiresAt);
+    }
+  }
+
+  @Override
+  public void cancel(ExternalTask task, String reason) {
+    if (task.processInstanceId() != null) {
+      runtime.deleteProcessInstanceIfExists(task.processInstanceId(), reason, false, true, false, false);
+    }
+  }
+
+  @Override
+  public void mirror(ExternalTask task, Map<String, Object> variables) {
+    if (task.processInstanceId() != null && !EndingInstance.is(task.processInstanceId())) {
+      runtime.setVariables(task.processInstanceId(), variables);
+    }
+  }
+
+  @Override
+  public boolean isDeployed(String processKey) {
+    return repository.createProcessDefinitionQuery().processDefinitionKey(processKey).latestVersion().count() > 0;
+  }
+
+  private MessageCorrelationBuilder message(ExternalTask task, String name) {
+    var builder = runtime.createMessageCorrelation(name);
+    return task.processInstanceId() != null
+        ? builder.processInstanceId(task.processInstanceId())
+        : builder.processInstanceBusinessKey(task.id());
+  }
+
+  private Task userTask(ExternalTask task, String definitionKey) {
+    Task userTask =
+        taskService.createTaskQuery().processInstanceId(task.processInstanceId()).taskDefinitionKey(definitionKey).singleResult();
+    if (userTask == null) {
+      throw new IllegalStateException("task " + task.id() + " has no open " + definitionKey + " in its workflow");
+    }
+    return userTask;
+  }
+}
