@@ -22,7 +22,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class EngineRestAuthentication {
 
   @Bean
-  FilterRegistrationBean<OncePerRequestFilter> engineRestAuthentication(IdentityService identity) {
+  FilterRegistrationBean<OncePerRequestFilter> engineRestAuthenticationFilter(IdentityService identity) {
     var filter =
         new OncePerRequestFilter() {
           @Override

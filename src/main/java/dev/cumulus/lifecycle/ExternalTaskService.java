@@ -45,8 +45,11 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** What flows, agents and supervisors do to external tasks. Each public method is one transaction. */
-@Service
+/**
+ * What flows, agents and supervisors do to external tasks. Each public method is one transaction.
+ * (The bean has its own name: Camunda registers an unrelated "externalTaskService".)
+ */
+@Service("cumulusExternalTaskService")
 public class ExternalTaskService {
 
   public static final String MODALITY = "ExternalTask";

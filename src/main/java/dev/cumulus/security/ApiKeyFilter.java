@@ -36,7 +36,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
         problems.unauthorized(request, response, "the API key is not valid");
         return;
       }
-      String principal = "flow:" + key.trim().substring(0, Math.min(4, key.trim().length())) + "…";
+      String principal = "flow:" + key.trim().substring(0, Math.min(4, key.trim().length())) + "***";
       var auth =
           UsernamePasswordAuthenticationToken.authenticated(
               principal, null, List.of(new SimpleGrantedAuthority(Role.FLOW.authority())));
