@@ -1,0 +1,56 @@
+package dev.cumulus.distribution;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Re-runs matching for every service with waiting tasks, on every node, one service per short
+ * transaction. Matching normally happens the moment something changes; this catches what no event
+ * announces, such as a refusal cooldown running out. The service lock makes it safe on any number
+ * of nodes.
+ */
+@Component
+class DistributionSweeper {
+
+  private static final Logger log = LoggerFactory.getLogger(DistributionSweeper.class);
+
+  private final QueueStore queue;
+  private final ServiceStore services;
+  private final AgentStore agents;
+  private final Distributor distributor;
+  private final TransactionTemplate transaction;
+
+  DistributionSweeper(
+      QueueStore queue, ServiceStore services, AgentStore agents, Distributor distributor, TransactionTemplate transaction) {
+    this.queue = queue;
+    this.services = services;
+    this.agents = agents;
+    this.distributor = distributor;
+    this.transaction = transaction;
+  }
+
+  @Scheduled(fixedDelayString = "${cumulus.distribution.sweep-interval:PT5S}", initialDelayString = "${cumulus.distribution.sweep-interval:PT5S}")
+  void sweep() {
+    for (String service : queue.servicesWithQueuedTasks()) {
+      if (!agents.anyFree(service)) {
+        continue;
+      }
+      try {
+        Integer made =
+            transaction.execute(
+                status -> {
+                  services.lock(service);
+                  return distributor.matchService(service);
+                });
+        if (made != null && made > 0) {
+          log.info("sweep offered {} waiting task(s) of {}", made, service);
+        }
+      } catch (RuntimeException e) {
+        log.warn("sweep of {} failed, next round retries: {}", service, e.getMessage());
+      }
+    }
+  }
+}
