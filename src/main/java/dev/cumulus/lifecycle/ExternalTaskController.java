@@ -64,8 +64,10 @@ class ExternalTaskController {
 
   @Operation(operationId = "UpdateTask", summary = "Update customer, context parameters and/or preferred users of a task in progress")
   @PutMapping(path = "/v1/tasks/{taskId}", consumes = MediaType.APPLICATION_JSON_VALUE)
-  ExternalTaskView update(@PathVariable String taskId, @Valid @RequestBody(required = false) TaskInformation info) {
-    return service.update(taskId, info);
+  ResponseEntity<Void> update(@PathVariable String taskId, @Valid @RequestBody(required = false) TaskInformation info) {
+    // the connector's 200 "Task updated successfully" has no body; GET the task to read it
+    service.update(taskId, info);
+    return ResponseEntity.ok().build();
   }
 
   @Operation(summary = "Read one external task with its events")

@@ -28,6 +28,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Date;
@@ -384,7 +385,7 @@ public class ExternalTaskService {
       tasks.setExpiresAt(taskId, expiresAt);
       ExternalTask changed = tasks.find(taskId).orElseThrow();
       workflow.lifetimeChanged(changed);
-      events.record(taskId, TaskEventType.Updated, caller.name(), Map.of("field", "expiresAt", "from", task.expiresAt().toString(), "to", expiresAt.toString()));
+      events.record(taskId, TaskEventType.Updated, caller.name(), Map.of("field", "expiresAt", "from", DateTimeFormatter.ISO_INSTANT.format(task.expiresAt()), "to", DateTimeFormatter.ISO_INSTANT.format(expiresAt)));
     }
     if (patch.has("preferredUsers")) {
       List<PreferredUser> preferred = preferredUsersFrom(patch.get("preferredUsers"));
@@ -443,9 +444,8 @@ public class ExternalTaskService {
 
   ExternalTaskWriteResult writeResult(ExternalTask task, ServiceDefinition service) {
     return new ExternalTaskWriteResult(
-        task.id(), MODALITY, task.createdAt().toString(), MODALITY, task.isAnonymous(), service.id(), service.upn(),
-        service.description(), service.displayName(), service.upn(), null, task.preferredUsers(), task.state().name(),
-        task.expiresAt().toString());
+        task.id(), MODALITY, DateTimeFormatter.ISO_INSTANT.format(task.createdAt()), MODALITY, task.isAnonymous(), service.id(),
+        service.upn(), service.description(), service.displayName(), service.upn(), null, task.preferredUsers());
   }
 
   ExternalTaskView view(ExternalTask task, boolean withEvents) {

@@ -3,7 +3,7 @@ package dev.cumulus.lifecycle;
 import dev.cumulus.externaltask.PreferredUser;
 import java.util.List;
 
-/** The connector's ExternalTaskWriteResult, plus the task's state and lifetime. */
+/** The connector's ExternalTaskWriteResult, exactly its fields (GET the task for its state). */
 public record ExternalTaskWriteResult(
     String id,
     String modality,
@@ -16,6 +16,4 @@ public record ExternalTaskWriteResult(
     String serviceDisplayName,
     String serviceUPN,
     String serviceTelNumber,
-    List<PreferredUser> preferredUsers,
-    String state,
-    String expiresAt) {}
+    List<PreferredUser> preferredUsers) {}

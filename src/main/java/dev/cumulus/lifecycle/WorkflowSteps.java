@@ -95,7 +95,7 @@ public class WorkflowSteps {
     }
     transitions.endOffer(task, false);
     transitions.finish(task, TaskState.Expired, Outcome.Expired);
-    events.record(taskId, TaskEventType.Expired, TaskEvent.SYSTEM, Map.of("expiresAt", task.expiresAt().toString()));
+    events.record(taskId, TaskEventType.Expired, TaskEvent.SYSTEM, Map.of("expiresAt", java.time.format.DateTimeFormatter.ISO_INSTANT.format(task.expiresAt())));
     distributor.offerToFreedAgents(taskId);
   }
 
