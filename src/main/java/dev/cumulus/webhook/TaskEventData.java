@@ -1,0 +1,52 @@
+package dev.cumulus.webhook;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.cumulus.externaltask.ContextParameter;
+import dev.cumulus.externaltask.Customer;
+import dev.cumulus.externaltask.PreferredUser;
+import java.util.List;
+
+/**
+ * The body of a webhook delivery: the connector's TaskEventData with the fields an external task has,
+ * and no property the connector file does not declare. The delivery metadata (the event's ID, by
+ * which a receiver drops the duplicates of at-least-once delivery, the delivery's ID and attempt)
+ * travels in headers; see {@link WebhookSender}. Timestamps are RFC 3339 strings in UTC.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record TaskEventData(
+    @JsonProperty("taskId") String taskId,
+    @JsonProperty("event") String event,
+    @JsonProperty("direction") String direction,
+    @JsonProperty("modality") String modality,
+    @JsonProperty("created") String created,
+    @JsonProperty("terminated") String terminated,
+    @JsonProperty("lastConnectedUserId") String lastConnectedUserId,
+    @JsonProperty("LastConnectedUserUPN") String lastConnectedUserUpn,
+    @JsonProperty("LastConnectedUserEmail") String lastConnectedUserEmail,
+    @JsonProperty("isAnonymous") Boolean isAnonymous,
+    @JsonProperty("customerIdentifier") String customerIdentifier,
+    @JsonProperty("serviceId") String serviceId,
+    @JsonProperty("serviceName") String serviceName,
+    @JsonProperty("serviceDescription") String serviceDescription,
+    @JsonProperty("serviceDisplayName") String serviceDisplayName,
+    @JsonProperty("serviceUPN") String serviceUpn,
+    @JsonProperty("updatedParameterName") String updatedParameterName,
+    @JsonProperty("updatedParameterValue") String updatedParameterValue,
+    @JsonProperty("taskInformation") TaskInformation taskInformation) {
+
+  /** The connector's TaskInformation. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record TaskInformation(
+      @JsonProperty("customer") Customer customer,
+      @JsonProperty("customContextParameters") List<ContextParameter> customContextParameters,
+      @JsonProperty("preferredUsers") List<PreferredUser> preferredUsers) {}
+
+  TaskEventData withoutContextParameters() {
+    var info = taskInformation == null ? null : new TaskInformation(taskInformation.customer(), null, taskInformation.preferredUsers());
+    return new TaskEventData(
+        taskId, event, direction, modality, created, terminated, lastConnectedUserId, lastConnectedUserUpn,
+        lastConnectedUserEmail, isAnonymous, customerIdentifier, serviceId, serviceName, serviceDescription,
+        serviceDisplayName, serviceUpn, updatedParameterName, updatedParameterValue, info);
+  }
+}

@@ -1,0 +1,47 @@
+package dev.cumulus.webhook;
+
+import dev.cumulus.distribution.ServiceDefinition;
+import dev.cumulus.externaltask.ExternalTask;
+import dev.cumulus.externaltask.TaskEvent;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+
+/** Builds the TaskEventData of one event: a pure function of the event, the task after it and its service. */
+final class TaskEventPayloads {
+
+  private TaskEventPayloads() {}
+
+  /**
+   * @param service the task's service, or null if it cannot be read (then only serviceUPN is set)
+   */
+  static TaskEventData of(TaskEvent event, ExternalTask task, ServiceDefinition service) {
+    // users are identified by their UPN, which is also their e-mail address; there is no AAD object ID
+    String lastUser = task.lastConnectedUserUpn();
+    Map<String, String> detail = event.detail() == null ? Map.of() : event.detail();
+    return new TaskEventData(
+        task.id(),
+        event.event().name(),
+        Subscription.DIRECTION,
+        Subscription.MODALITY,
+        rfc3339(task.createdAt()),
+        rfc3339(task.terminatedAt()),
+        lastUser,
+        lastUser,
+        lastUser,
+        task.isAnonymous(),
+        task.customerIdentifier(),
+        service == null ? null : service.id(),
+        task.serviceUpn(),
+        service == null ? null : service.description(),
+        service == null ? null : service.displayName(),
+        task.serviceUpn(),
+        detail.get("parameterName"),
+        detail.get("parameterValue"),
+        new TaskEventData.TaskInformation(task.customer(), task.contextParameters(), task.preferredUsers()));
+  }
+
+  static String rfc3339(OffsetDateTime t) {
+    return t == null ? null : DateTimeFormatter.ISO_INSTANT.format(t);
+  }
+}
