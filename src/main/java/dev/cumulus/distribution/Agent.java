@@ -1,8 +1,12 @@
 package dev.cumulus.distribution;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 
-/** A user's routing state: how many tasks they may hold, how many they hold, since when they are idle. */
+/**
+ * A user's routing state: how many tasks they may hold, how many they hold, since when they are idle,
+ * their skills and how many tasks they handled today (UTC).
+ */
 public record Agent(
     String upn,
     String displayName,
@@ -10,9 +14,15 @@ public record Agent(
     Presence presence,
     OffsetDateTime presenceChangedAt,
     OffsetDateTime idleSince,
-    int activeTasks) {
+    int activeTasks,
+    List<String> skills,
+    int handledToday) {
 
   public boolean canTakeMore() {
     return presence == Presence.Available && activeTasks < capacity;
+  }
+
+  public boolean hasFreeCapacity() {
+    return activeTasks < capacity;
   }
 }

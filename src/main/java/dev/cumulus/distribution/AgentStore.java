@@ -1,6 +1,11 @@
 package dev.cumulus.distribution;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.cumulus.externaltask.Json;
 import dev.cumulus.externaltask.TaskStore;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -14,14 +19,19 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class AgentStore {
 
-  private static final String COLUMNS =
-      "a.upn, a.display_name, a.capacity, a.presence, a.presence_changed_at, a.idle_since, a.active_tasks";
+  static final String COLUMNS =
+      "a.upn, a.display_name, a.capacity, a.presence, a.presence_changed_at, a.idle_since, a.active_tasks, a.skills,"
+          + " a.handled_day, a.handled_count";
 
   private final JdbcTemplate jdbc;
-  private final RowMapper<Agent> mapper = AgentStore::map;
+  private final Json json;
+  private final Clock clock;
+  private final RowMapper<Agent> mapper = this::map;
 
-  public AgentStore(JdbcTemplate jdbc) {
+  public AgentStore(JdbcTemplate jdbc, Json json, Clock clock) {
     this.jdbc = jdbc;
+    this.json = json;
+    this.clock = clock;
   }
 
   public void upsert(String upn, String displayName, int capacity, OffsetDateTime now) {
@@ -99,27 +109,13 @@ public class AgentStore {
         upn);
   }
 
-  /** Agents of a service who could take a task now, longest idle first, without those who refused it lately. */
-  public List<Agent> eligibleFor(String serviceUpn, String taskId, OffsetDateTime refusedAfter) {
-    return jdbc.query(
-        "select "
-            + COLUMNS
-            + " from agent a join service_member m on m.user_upn = a.upn"
-            + " where m.service_upn = ? and a.presence = 'Available' and a.active_tasks < a.capacity"
-            + " and not exists (select 1 from task_refusal r where r.task_id = ? and r.user_upn = a.upn"
-            + " and r.refused_at > ?)"
-            + " order by a.idle_since, a.upn",
-        mapper,
-        serviceUpn,
-        taskId,
-        refusedAfter);
-  }
-
+  /** Whether a member on duty, present as the service allows, has free capacity (skills and flags aside). */
   public boolean anyFree(String serviceUpn) {
     Integer n =
         jdbc.queryForObject(
-            "select count(*) from agent a join service_member m on m.user_upn = a.upn"
-                + " where m.service_upn = ? and a.presence = 'Available' and a.active_tasks < a.capacity",
+            "select count(*) from agent a join service_member m on m.user_upn = a.upn join cumulus_service s on s.upn = m.service_upn"
+                + " where m.service_upn = ? and m.on_duty and a.active_tasks < a.capacity and (a.presence = 'Available'"
+                + " or (a.presence = 'Busy' and s.distribute_when_busy) or (a.presence = 'Away' and s.distribute_when_away))",
             Integer.class,
             serviceUpn);
     return n != null && n > 0;
@@ -130,7 +126,9 @@ public class AgentStore {
         "select service_upn from service_member where user_upn = ? order by service_upn", String.class, upn);
   }
 
-  private static Agent map(ResultSet rs, int row) throws SQLException {
+  Agent map(ResultSet rs, int row) throws SQLException {
+    LocalDate day = rs.getObject("handled_day", LocalDate.class);
+    List<String> skills = json.read(rs.getString("skills"), new TypeReference<List<String>>() {});
     return new Agent(
         rs.getString("upn"),
         rs.getString("display_name"),
@@ -138,6 +136,41 @@ public class AgentStore {
         Presence.valueOf(rs.getString("presence")),
         TaskStore.time(rs, "presence_changed_at"),
         TaskStore.time(rs, "idle_since"),
-        rs.getInt("active_tasks"));
+        rs.getInt("active_tasks"),
+        skills == null ? List.of() : skills,
+        LocalDate.now(clock.withZone(ZoneOffset.UTC)).equals(day) ? rs.getInt("handled_count") : 0);
+  }
+
+  public void setSkills(String upn, List<String> skills) {
+    jdbc.update("update agent set skills = ? where upn = ?", skills == null || skills.isEmpty() ? null : json.write(skills), upn);
+  }
+
+  /** Counts a handled task for "least busy"; the count starts again every day (UTC). */
+  public void handled(String upn) {
+    LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+    jdbc.update(
+        "update agent set handled_count = case when handled_day = ? then handled_count + 1 else 1 end, handled_day = ? where upn = ?",
+        today,
+        today,
+        upn);
+  }
+
+  /** The members of a service with their state there, and when each last refused the given task. */
+  public List<Member> members(String serviceUpn, String taskId) {
+    return jdbc.query(
+        "select "
+            + COLUMNS
+            + ", m.on_duty, m.rona_until, m.last_offered_at,"
+            + " (select max(r.refused_at) from task_refusal r where r.task_id = ? and r.user_upn = a.upn) as refused_at"
+            + " from agent a join service_member m on m.user_upn = a.upn where m.service_upn = ? order by a.upn",
+        (rs, i) ->
+            new Member(
+                map(rs, i),
+                rs.getBoolean("on_duty"),
+                TaskStore.time(rs, "rona_until"),
+                TaskStore.time(rs, "last_offered_at"),
+                TaskStore.time(rs, "refused_at")),
+        taskId,
+        serviceUpn);
   }
 }

@@ -65,6 +65,18 @@ class DistributionController {
     return users.all();
   }
 
+  @Operation(summary = "Go on or off duty in one service")
+  @PutMapping("/v1/users/{upn}/duty")
+  UserAdmin.UserView setDuty(@PathVariable String upn, @Valid @RequestBody UserAdmin.DutyRequest request) {
+    return users.setDuty(upn, request.serviceUpn(), request.onDuty());
+  }
+
+  @Operation(summary = "Reset persistent RONA flags (one service, or all)")
+  @org.springframework.web.bind.annotation.PostMapping("/v1/users/{upn}/rona-reset")
+  UserAdmin.UserView resetRona(@PathVariable String upn, @Valid @RequestBody(required = false) UserAdmin.RonaResetRequest request) {
+    return users.resetRona(upn, request == null ? null : request.serviceUpn());
+  }
+
   @Operation(summary = "Set an agent's presence: Available, Busy, Away, Offline")
   @PutMapping("/v1/users/{upn}/state")
   UserAdmin.UserView setState(@PathVariable String upn, @Valid @RequestBody UserAdmin.PresenceRequest request) {

@@ -35,15 +35,13 @@ class DistributionSweeper {
   @Scheduled(fixedDelayString = "${cumulus.distribution.sweep-interval:PT5S}", initialDelayString = "${cumulus.distribution.sweep-interval:PT5S}")
   void sweep() {
     for (String service : queue.servicesWithQueuedTasks()) {
-      if (!agents.anyFree(service)) {
-        continue;
-      }
       try {
         Integer made =
             transaction.execute(
                 status -> {
                   services.lock(service);
-                  return distributor.matchService(service);
+                  distributor.refreshQueue(service);
+                  return distributor.matchService(service, "sweep");
                 });
         if (made != null && made > 0) {
           log.info("sweep offered {} waiting task(s) of {}", made, service);

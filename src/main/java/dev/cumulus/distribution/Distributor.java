@@ -1,5 +1,6 @@
 package dev.cumulus.distribution;
 
+import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskEvent;
 import dev.cumulus.externaltask.TaskEventType;
@@ -8,29 +9,33 @@ import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.externaltask.TaskStore;
 import dev.cumulus.externaltask.TaskWorkflow;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Decides who gets which task. Every method runs inside the caller's transaction, after the caller
- * took the service locks (see {@link RoutingLocks}); the locks make a task and an agent matched at
- * most once, on any number of nodes.
- *
- * <p>Rules: a task goes to an Available member of its service with free capacity, preferred users
- * first (1 = most preferred), otherwise the one idle longest. An agent who frees up gets the
- * highest-ordered task of all their services (Strict, High, Normal, Low; then oldest first).
+ * Decides who gets which task ({@link Eligibility} holds the rules) and writes the outcome. Every
+ * method runs inside the caller's transaction, after the caller took the service locks (see
+ * {@link RoutingLocks}); the locks make a task and an agent matched at most once, on any number of
+ * nodes.
  */
 @Component
 public class Distributor {
 
   private static final Object FREED_AGENTS = new Object();
+  /** Broadcast offers have no offer timeout; the workflow's timer is set beyond any lifetime. */
+  public static final int NO_RONA = -1;
 
   private final TaskStore tasks;
   private final AgentStore agents;
@@ -39,6 +44,7 @@ public class Distributor {
   private final OfferStore offers;
   private final TaskEvents events;
   private final TaskWorkflow workflow;
+  private final RoutingTrace trace;
   private final DistributionProperties properties;
   private final Clock clock;
 
@@ -50,6 +56,7 @@ public class Distributor {
       OfferStore offers,
       TaskEvents events,
       TaskWorkflow workflow,
+      RoutingTrace trace,
       DistributionProperties properties,
       Clock clock) {
     this.tasks = tasks;
@@ -59,36 +66,156 @@ public class Distributor {
     this.offers = offers;
     this.events = events;
     this.workflow = workflow;
+    this.trace = trace;
     this.properties = properties;
     this.clock = clock;
   }
 
   /**
-   * Offers a queued task to the best agent free now.
+   * Puts a task into its service's queue (or back, keeping its age), with its effective priority
+   * after aging and its preferred-user window.
+   */
+  public void enqueue(ExternalTask task) {
+    OffsetDateTime now = now();
+    OffsetDateTime enqueuedAt = task.enqueuedAt() == null ? now : task.enqueuedAt();
+    ServiceDefinition service = services.find(task.serviceUpn()).orElseThrow();
+    DistributionSettings settings = service.settings();
+    OffsetDateTime window = null;
+    if (!task.preferredUsers().isEmpty() && settings.preferredWaitSeconds() > 0) {
+      OffsetDateTime end = enqueuedAt.plusSeconds(settings.preferredWaitSeconds());
+      Set<String> preferred = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+      task.preferredUsers().forEach(p -> preferred.add(p.upn()));
+      OffsetDateTime refusedAfter = refusedAfter();
+      boolean preferredCanTake =
+          agents.members(service.upn(), task.id()).stream()
+              .anyMatch(m -> m.onDuty() && preferred.contains(m.upn()) && (m.refusedAt() == null || !m.refusedAt().isAfter(refusedAfter)));
+      // no preferred user is a member on duty who has not refused the task: waiting for them would only
+      // delay it, so the queue is open to every member at once
+      window = preferredCanTake && end.isAfter(now) ? end : null;
+    }
+    queue.enqueue(task, enqueuedAt, effectivePriority(task.priority(), enqueuedAt, settings, now), window);
+  }
+
+  /** The task's own priority changed: its place in the queue follows, aging included. */
+  public void reprioritize(ExternalTask task) {
+    queue.entry(task.id()).ifPresent(entry -> {
+      DistributionSettings settings = services.find(task.serviceUpn()).orElseThrow().settings();
+      queue.reprioritize(task.id(), task.priority().rank(), effectivePriority(task.priority(), entry.enqueuedAt(), settings, now()));
+    });
+  }
+
+  static int effectivePriority(DistributionPriority priority, OffsetDateTime enqueuedAt, DistributionSettings settings, OffsetDateTime now) {
+    int rank = priority.rank();
+    if (settings.agingStepSeconds() <= 0 || priority == DistributionPriority.Strict || rank >= DistributionPriority.High.rank()) {
+      return rank;
+    }
+    long steps = Duration.between(enqueuedAt, now).getSeconds() / settings.agingStepSeconds();
+    return (int) Math.min(DistributionPriority.High.rank(), rank + steps);
+  }
+
+  /**
+   * Offers a queued task to the best agent free now (to several at once for Broadcast).
    *
    * @param fromOwnStep true when called from the task's own workflow step: the step's result carries
    *     the offer, so the process instance is not told by a message
+   * @param trigger what caused the attempt, for the routing trace
    */
-  public Optional<Offer> offerTask(String taskId, boolean fromOwnStep) {
+  public Optional<Offer> offerTask(String taskId, boolean fromOwnStep, String trigger) {
     ExternalTask task = tasks.find(taskId).orElseThrow();
     if (task.state() != TaskState.Queued) {
       return Optional.empty();
     }
     ServiceDefinition service = services.find(task.serviceUpn()).orElseThrow();
-    var candidates = agents.eligibleFor(task.serviceUpn(), taskId, refusedAfter());
-    candidates.sort(
-        Comparator.comparingInt((Agent a) -> task.preferenceOf(a.upn()))
-            .thenComparing(Agent::idleSince)
-            .thenComparing(Agent::upn));
-    for (Agent candidate : candidates) {
-      Optional<Agent> locked = agents.lock(candidate.upn());
-      if (locked.isPresent() && locked.get().canTakeMore()) {
-        String rule =
-            task.preferenceOf(candidate.upn()) != Integer.MAX_VALUE ? Offer.RULE_PREFERRED : Offer.RULE_LONGEST_IDLE;
-        return Optional.of(offer(task, service, candidate.upn(), rule, !fromOwnStep));
+    if (service.settings().distributionType() == DistributionType.Pickup) {
+      return Optional.empty();
+    }
+    Optional<QueueStore.Entry> entry = queue.entry(taskId);
+    if (entry.isEmpty()) {
+      return Optional.empty();
+    }
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Eligibility.Decision decision = decide(task, entry.get(), service);
+      if (!decision.found()) {
+        if (!"sweep".equals(trigger)) {
+          trace.record(taskId, now(), trigger, decision);
+        }
+        return Optional.empty();
+      }
+      // the members were read without locks: confirm each chosen agent under its row lock
+      var confirmed = new ArrayList<String>();
+      for (String upn : new TreeSet<>(decision.chosen())) {
+        Optional<Agent> locked = agents.lock(upn);
+        if (locked.isPresent() && locked.get().hasFreeCapacity() && service.settings().acceptsPresence(locked.get().presence())) {
+          confirmed.add(upn);
+        }
+      }
+      if (!confirmed.isEmpty()) {
+        confirmed.sort((a, b) -> decision.chosen().indexOf(a) - decision.chosen().indexOf(b));
+        trace.record(taskId, now(), trigger, decision);
+        return Optional.of(offer(task, service, confirmed, decision.rule(), !fromOwnStep));
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * An agent picks a waiting task of a Pickup service: offered to them (and the workflow told), for
+   * the caller to connect at once. Returns null when done, or why the agent may not take it.
+   */
+  public Verdict pickUp(ExternalTask task, ServiceDefinition service, String userUpn) {
+    Optional<Member> member = agents.members(service.upn(), task.id()).stream().filter(m -> m.upn().equalsIgnoreCase(userUpn)).findFirst();
+    if (member.isEmpty()) {
+      return Verdict.notMember;
+    }
+    Optional<Agent> locked = agents.lock(member.get().upn());
+    if (locked.isEmpty()) {
+      return Verdict.notMember;
+    }
+    Member fresh = new Member(locked.get(), member.get().onDuty(), null, member.get().lastOfferedAt(), null);
+    int level = queue.entry(task.id()).map(e -> service.settings().levelAfter(Math.max(0, Duration.between(e.enqueuedAt(), now()).getSeconds()))).orElse(-1);
+    List<String> skills = level < 0 ? List.of() : service.settings().skillLevels().get(level).skills();
+    // the agent chooses: refusals, RONA flags and preferred-user windows do not apply
+    Verdict verdict = Eligibility.check(fresh, true, false, skills, service.settings(), now(), properties.refusalCooldown());
+    if (verdict != null) {
+      return verdict;
+    }
+    offer(task, service, List.of(fresh.upn()), Offer.RULE_PICKUP, true);
+    return null;
+  }
+
+  /** Who would get the task now, and why; writes nothing. */
+  public Eligibility.Decision preview(ExternalTask task, ServiceDefinition service) {
+    OffsetDateTime now = now();
+    var entry = new QueueStore.Entry(task.id(), service.upn(), task.priority().rank(), task.priority().rank(), now, 0, null);
+    OffsetDateTime window =
+        task.preferredUsers().isEmpty() || service.settings().preferredWaitSeconds() <= 0
+            ? null
+            : now.plusSeconds(service.settings().preferredWaitSeconds());
+    entry = new QueueStore.Entry(entry.taskId(), entry.serviceUpn(), entry.priority(), entry.basePriority(), now, 0, window);
+    var decision = decide(task, entry, service);
+    if (!decision.found() && window != null && decision.candidates().stream().noneMatch(c -> c.preferredPriority() != null && c.verdict() != Verdict.notMember && c.verdict() != Verdict.offDuty)) {
+      // no preferred user is a member on duty: the window would not open
+      entry = new QueueStore.Entry(entry.taskId(), entry.serviceUpn(), entry.priority(), entry.basePriority(), now, 0, null);
+      decision = decide(task, entry, service);
+    }
+    return decision;
+  }
+
+  private Eligibility.Decision decide(ExternalTask task, QueueStore.Entry entry, ServiceDefinition service) {
+    OffsetDateTime now = now();
+    long waited = Math.max(0, Duration.between(entry.enqueuedAt(), now).getSeconds());
+    return Eligibility.decide(
+        task.preferredUsers(), entry.preferredUntil(), waited, service.settings(), agents.members(service.upn(), task.id()), now,
+        properties.refusalCooldown());
+  }
+
+  /** The 1-based skill level of a queued task now, or null when its service requires no skills. */
+  public Integer levelOf(String taskId, ServiceDefinition service) {
+    return queue.entry(taskId)
+        .map(e -> service.settings().levelAfter(Math.max(0, Duration.between(e.enqueuedAt(), now()).getSeconds())))
+        .filter(level -> level >= 0)
+        .map(level -> level + 1)
+        .orElse(null);
   }
 
   /** Remembers, for the rest of the transaction, that the agent may take more work now. */
@@ -98,7 +225,7 @@ public class Distributor {
 
   /**
    * Offers each agent freed in this transaction the best tasks it may take, until it is full. Call it
-   * at the end of every step that may free an agent, after the steps' own task had its chance.
+   * at the end of every step that may free an agent, after the step's own task had its chance.
    *
    * @param excludedTaskId the task whose workflow step is running (its instance is not waiting)
    */
@@ -112,32 +239,58 @@ public class Distributor {
   }
 
   private void offerToAgent(String userUpn, String excludedTaskId) {
-    while (true) {
+    Map<String, ServiceDefinition> seen = new HashMap<>();
+    for (int offered = 0; offered < 100; offered++) {
       Optional<Agent> agent = agents.lock(userUpn);
-      if (agent.isEmpty() || !agent.get().canTakeMore()) {
+      if (agent.isEmpty() || !agent.get().hasFreeCapacity() || agent.get().presence() == Presence.Offline) {
         return;
       }
-      Optional<String> next = queue.nextFor(userUpn, refusedAfter(), excludedTaskId);
-      if (next.isEmpty()) {
+      OffsetDateTime now = now();
+      QueueStore.Entry next = null;
+      for (QueueStore.Entry candidate : queue.nextFor(userUpn, agent.get().presence(), now, refusedAfter(), excludedTaskId, 50)) {
+        ServiceDefinition service = seen.computeIfAbsent(candidate.serviceUpn(), s -> services.find(s).orElseThrow());
+        int level = service.settings().levelAfter(Math.max(0, Duration.between(candidate.enqueuedAt(), now).getSeconds()));
+        if (level < 0 || agent.get().skills().containsAll(service.settings().skillLevels().get(level).skills())) {
+          next = candidate;
+          break;
+        }
+      }
+      if (next == null) {
         return;
       }
-      ExternalTask task = tasks.find(next.get()).orElseThrow();
-      ServiceDefinition service = services.find(task.serviceUpn()).orElseThrow();
-      offer(task, service, userUpn, Offer.RULE_AGENT_FREED, true);
+      ServiceDefinition service = seen.get(next.serviceUpn());
+      ExternalTask task = tasks.find(next.taskId()).orElseThrow();
+      if (service.settings().distributionType() == DistributionType.Broadcast) {
+        if (offerTask(task.id(), false, "agentFreed").isEmpty()) {
+          return;
+        }
+        continue;
+      }
+      var decision =
+          new Eligibility.Decision(
+              List.of(new Eligibility.Candidate(userUpn, Verdict.chosen, task.preferenceOf(userUpn) == Integer.MAX_VALUE ? null : task.preferenceOf(userUpn))),
+              List.of(userUpn), Offer.RULE_AGENT_FREED, levelOf(task.id(), service), next.preferredUntil() != null && next.preferredUntil().isAfter(now));
+      trace.record(task.id(), now, "agentFreed", decision);
+      offer(task, service, List.of(userUpn), Offer.RULE_AGENT_FREED, true);
     }
+  }
+
+  /** Whether any member of the service could take a task now, as far as duty, presence and capacity go. */
+  public boolean anyFree(String serviceUpn) {
+    return agents.anyFree(serviceUpn);
   }
 
   /**
    * Matches a whole service: every free member gets the best tasks it may take. The caller holds the
    * service's lock. Returns how many offers were made.
    */
-  public int matchService(String serviceUpn) {
+  public int matchService(String serviceUpn, String trigger) {
     int made = 0;
     boolean progress = true;
     while (progress && agents.anyFree(serviceUpn)) {
       progress = false;
       for (String taskId : queue.head(serviceUpn, 200)) {
-        if (offerTask(taskId, false).isPresent()) {
+        if (offerTask(taskId, false, trigger).isPresent()) {
           made++;
           progress = true;
         }
@@ -149,21 +302,52 @@ public class Distributor {
     return made;
   }
 
-  private Offer offer(ExternalTask task, ServiceDefinition service, String userUpn, String rule, boolean notify) {
-    OffsetDateTime now = OffsetDateTime.now(clock);
-    queue.remove(task.id());
-    offers.insert(task.id(), userUpn, now);
-    agents.taskTaken(userUpn);
-    tasks.setState(task.id(), TaskState.Offered, userUpn);
-    events.record(task.id(), TaskEventType.Offered, TaskEvent.SYSTEM, Map.of("userUpn", userUpn, "rule", rule));
-    if (notify) {
-      workflow.offered(tasks.find(task.id()).orElseThrow(), userUpn, service.ronaTimeoutSeconds());
+  /** Aging and preferred-user windows: raises long-waiting tasks, opens windows nobody can use. */
+  public int refreshQueue(String serviceUpn) {
+    ServiceDefinition service = services.find(serviceUpn).orElseThrow();
+    OffsetDateTime now = now();
+    int changed = queue.widenWindows(serviceUpn, now);
+    int step = service.settings().agingStepSeconds();
+    if (step > 0) {
+      int low = DistributionPriority.Low.rank();
+      int normal = DistributionPriority.Normal.rank();
+      int high = DistributionPriority.High.rank();
+      // a Low task is Normal after one step and High after two; a Normal task is High after one
+      changed += queue.raise(serviceUpn, normal, high, now.minusSeconds(step));
+      changed += queue.raise(serviceUpn, low, high, now.minusSeconds(2L * step));
+      changed += queue.raise(serviceUpn, low, normal, now.minusSeconds(step));
     }
-    return new Offer(task.id(), userUpn, service.ronaTimeoutSeconds(), rule);
+    return changed;
+  }
+
+  /** Makes the offer: out of the queue, into the agents' load, the event, and the workflow told. */
+  private Offer offer(ExternalTask task, ServiceDefinition service, List<String> userUpns, String rule, boolean notify) {
+    OffsetDateTime now = now();
+    boolean broadcast = service.settings().distributionType() == DistributionType.Broadcast;
+    queue.remove(task.id());
+    for (String upn : userUpns) {
+      offers.insert(task.id(), upn, now, broadcast);
+      agents.taskTaken(upn);
+      services.offered(service.upn(), upn, now);
+    }
+    tasks.setState(task.id(), TaskState.Offered, userUpns.get(0));
+    var detail = new LinkedHashMap<String, String>();
+    detail.put("userUpn", String.join(",", userUpns));
+    detail.put("rule", rule);
+    events.record(task.id(), TaskEventType.Offered, TaskEvent.SYSTEM, detail);
+    int rona = broadcast ? NO_RONA : service.ronaTimeoutSeconds();
+    if (notify) {
+      workflow.offered(tasks.find(task.id()).orElseThrow(), userUpns.get(0), rona);
+    }
+    return new Offer(task.id(), userUpns.get(0), rona, rule, broadcast);
   }
 
   private OffsetDateTime refusedAfter() {
-    return OffsetDateTime.now(clock).minus(properties.refusalCooldown());
+    return now().minus(properties.refusalCooldown());
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock);
   }
 
   @SuppressWarnings("unchecked")

@@ -15,8 +15,12 @@ public class OfferStore {
     this.jdbc = jdbc;
   }
 
-  public void insert(String taskId, String userUpn, OffsetDateTime at) {
-    jdbc.update("insert into offer (task_id, user_upn, offered_at) values (?,?,?)", taskId, userUpn, at);
+  public void insert(String taskId, String userUpn, OffsetDateTime at, boolean broadcast) {
+    jdbc.update("insert into offer (task_id, user_upn, offered_at, broadcast) values (?,?,?,?)", taskId, userUpn, at, broadcast);
+  }
+
+  public void remove(String taskId, String userUpn) {
+    jdbc.update("delete from offer where task_id = ? and user_upn = ?", taskId, userUpn);
   }
 
   public List<String> usersOffered(String taskId) {

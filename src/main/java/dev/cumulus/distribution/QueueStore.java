@@ -1,6 +1,7 @@
 package dev.cumulus.distribution;
 
 import dev.cumulus.externaltask.ExternalTask;
+import dev.cumulus.externaltask.TaskStore;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -20,16 +21,56 @@ public class QueueStore {
     this.jdbc = jdbc;
   }
 
+  /** A queued task's place: effective priority (after aging), its own priority, age, window. */
+  public record Entry(
+      String taskId, String serviceUpn, int priority, int basePriority, OffsetDateTime enqueuedAt, long seq, OffsetDateTime preferredUntil) {}
+
   /** Puts the task in its service's queue with its original age. */
-  public void enqueue(ExternalTask task, OffsetDateTime enqueuedAt) {
+  public void enqueue(ExternalTask task, OffsetDateTime enqueuedAt, int effectivePriority, OffsetDateTime preferredUntil) {
     jdbc.update("delete from queue_entry where task_id = ?", task.id());
     jdbc.update(
-        "insert into queue_entry (task_id, service_upn, priority, enqueued_at, seq) values (?,?,?,?,?)",
+        "insert into queue_entry (task_id, service_upn, priority, base_priority, enqueued_at, seq, preferred_until)"
+            + " values (?,?,?,?,?,?,?)",
         task.id(),
         task.serviceUpn(),
+        effectivePriority,
         task.priority().rank(),
         enqueuedAt,
-        task.seq());
+        task.seq(),
+        preferredUntil);
+  }
+
+  public Optional<Entry> entry(String taskId) {
+    return jdbc.query(
+            "select task_id, service_upn, priority, base_priority, enqueued_at, seq, preferred_until from queue_entry where task_id = ?",
+            (rs, i) ->
+                new Entry(
+                    rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), TaskStore.time(rs, "enqueued_at"), rs.getLong(6),
+                    TaskStore.time(rs, "preferred_until")),
+            taskId)
+        .stream()
+        .findFirst();
+  }
+
+  /** Aging: raises waiting tasks of one priority to the next once they waited long enough. */
+  public int raise(String serviceUpn, int from, int to, OffsetDateTime enqueuedBefore) {
+    return jdbc.update(
+        "update queue_entry set priority = ? where service_upn = ? and priority = ? and enqueued_at <= ?",
+        to,
+        serviceUpn,
+        from,
+        enqueuedBefore);
+  }
+
+  /** Opens the queue to everyone for tasks none of whose preferred users is on duty in the service any more. */
+  public int widenWindows(String serviceUpn, OffsetDateTime now) {
+    return jdbc.update(
+        "update queue_entry set preferred_until = null where service_upn = ? and preferred_until is not null and"
+            + " (preferred_until <= ? or not exists (select 1 from task_preferred_user p join service_member m"
+            + " on m.user_upn = p.user_upn and m.service_upn = queue_entry.service_upn"
+            + " where p.task_id = queue_entry.task_id and m.on_duty))",
+        serviceUpn,
+        now);
   }
 
   public void remove(String taskId) {
@@ -40,8 +81,8 @@ public class QueueStore {
     jdbc.update("update queue_entry set service_upn = ? where task_id = ?", serviceUpn, taskId);
   }
 
-  public void reprioritize(String taskId, int rank) {
-    jdbc.update("update queue_entry set priority = ? where task_id = ?", rank, taskId);
+  public void reprioritize(String taskId, int basePriority, int effectivePriority) {
+    jdbc.update("update queue_entry set priority = ?, base_priority = ? where task_id = ?", effectivePriority, basePriority, taskId);
   }
 
   /** 1 = next; empty when the task is not in a queue. */
@@ -82,21 +123,39 @@ public class QueueStore {
         limit);
   }
 
-  /** The highest-ordered task, over all the agent's services, that the agent may take now. */
-  public Optional<String> nextFor(String userUpn, OffsetDateTime refusedAfter, String excludedTaskId) {
-    return jdbc.queryForList(
-            "select q.task_id from queue_entry q"
-                + " join service_member m on m.service_upn = q.service_upn and m.user_upn = ?"
-                + " where q.task_id <> ? and not exists (select 1 from task_refusal r where r.task_id = q.task_id"
-                + " and r.user_upn = ? and r.refused_at > ?)"
-                + " order by q.priority desc, q.enqueued_at, q.seq limit 1",
-            String.class,
-            userUpn,
-            excludedTaskId == null ? "" : excludedTaskId,
-            userUpn,
-            refusedAfter)
-        .stream()
-        .findFirst();
+  /**
+   * The highest-ordered tasks, over all the agent's services, that the agent may take now as far as
+   * the database can tell (duty, RONA flag, presence opt-in, refusals, preferred-user windows, not a
+   * Pickup service); skills are checked by the caller.
+   */
+  public List<Entry> nextFor(
+      String userUpn, Presence presence, OffsetDateTime now, OffsetDateTime refusedAfter, String excludedTaskId, int limit) {
+    return jdbc.query(
+        "select q.task_id, q.service_upn, q.priority, q.base_priority, q.enqueued_at, q.seq, q.preferred_until from queue_entry q"
+            + " join service_member m on m.service_upn = q.service_upn and m.user_upn = ?"
+            + " join cumulus_service s on s.upn = q.service_upn"
+            + " where q.task_id <> ? and m.on_duty and (m.rona_until is null or m.rona_until <= ?)"
+            + " and s.distribution_type <> 'Pickup'"
+            + " and (? = 'Available' or (? = 'Busy' and s.distribute_when_busy) or (? = 'Away' and s.distribute_when_away))"
+            + " and (q.preferred_until is null or q.preferred_until <= ? or exists (select 1 from task_preferred_user p"
+            + " where p.task_id = q.task_id and p.user_upn = ?))"
+            + " and not exists (select 1 from task_refusal r where r.task_id = q.task_id and r.user_upn = ? and r.refused_at > ?)"
+            + " order by q.priority desc, q.enqueued_at, q.seq limit ?",
+        (rs, i) ->
+            new Entry(
+                rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), TaskStore.time(rs, "enqueued_at"), rs.getLong(6),
+                TaskStore.time(rs, "preferred_until")),
+        userUpn,
+        excludedTaskId == null ? "" : excludedTaskId,
+        now,
+        presence.name(),
+        presence.name(),
+        presence.name(),
+        now,
+        userUpn,
+        userUpn,
+        refusedAfter,
+        limit);
   }
 
   public List<String> servicesWithQueuedTasks() {

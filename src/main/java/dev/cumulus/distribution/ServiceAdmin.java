@@ -2,6 +2,7 @@ package dev.cumulus.distribution;
 
 import dev.cumulus.externaltask.TaskWorkflow;
 import dev.cumulus.web.ApiException;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -29,7 +30,47 @@ public class ServiceAdmin {
       @Min(5) @Max(3600) Integer ronaTimeoutSeconds,
       @Min(0) @Max(3600) Integer acwSeconds,
       @Min(1) @Max(100000) Integer maxConcurrentTasks,
-      @Size(max = 128) String processKey) {}
+      @Size(max = 128) String processKey,
+      DistributionType distributionType,
+      SelectionPolicy selectionPolicy,
+      @Min(1) @Max(50) Integer broadcastSize,
+      @Min(0) @Max(3600) Integer preferredWaitSeconds,
+      Boolean distributeWhenBusy,
+      Boolean distributeWhenAway,
+      Boolean persistentRona,
+      @Min(10) @Max(28800) Integer ronaResetSeconds,
+      Boolean acwAllowEarlyEnd,
+      Boolean acwAllowExtension,
+      @Min(1) @Max(3600) Integer acwMaxExtensionSeconds,
+      @Min(0) @Max(86400) Integer agingStepSeconds,
+      @Size(max = 10) List<@Valid @NotNull SkillLevel> skillLevels) {
+
+    /** Only the basic settings; distribution settings take their defaults. */
+    public ServiceRequest(
+        String displayName, String description, List<String> members, Integer ronaTimeoutSeconds, Integer acwSeconds,
+        Integer maxConcurrentTasks, String processKey) {
+      this(displayName, description, members, ronaTimeoutSeconds, acwSeconds, maxConcurrentTasks, processKey, null, null, null, null,
+          null, null, null, null, null, null, null, null, null);
+    }
+
+    DistributionSettings settings() {
+      DistributionSettings d = DistributionSettings.DEFAULTS;
+      return new DistributionSettings(
+          distributionType == null ? d.distributionType() : distributionType,
+          selectionPolicy == null ? d.selectionPolicy() : selectionPolicy,
+          broadcastSize == null ? d.broadcastSize() : broadcastSize,
+          preferredWaitSeconds == null ? d.preferredWaitSeconds() : preferredWaitSeconds,
+          distributeWhenBusy == null ? d.distributeWhenBusy() : distributeWhenBusy,
+          distributeWhenAway == null ? d.distributeWhenAway() : distributeWhenAway,
+          persistentRona == null ? d.persistentRona() : persistentRona,
+          ronaResetSeconds == null ? d.ronaResetSeconds() : ronaResetSeconds,
+          acwAllowEarlyEnd == null ? d.acwAllowEarlyEnd() : acwAllowEarlyEnd,
+          acwAllowExtension == null ? d.acwAllowExtension() : acwAllowExtension,
+          acwMaxExtensionSeconds == null ? d.acwMaxExtensionSeconds() : acwMaxExtensionSeconds,
+          agingStepSeconds == null ? d.agingStepSeconds() : agingStepSeconds,
+          skillLevels);
+    }
+  }
 
   private final ServiceStore services;
   private final AgentStore agents;
@@ -75,12 +116,13 @@ public class ServiceAdmin {
             processKey,
             0,
             List.copyOf(members),
+            request.settings(),
             null,
             null);
     services.lock(upn);
     boolean created = services.upsert(definition, OffsetDateTime.now(clock));
     services.lock(upn);
-    distributor.matchService(upn);
+    distributor.matchService(upn, "serviceChanged");
     return new Saved(services.find(upn).orElseThrow(), created);
   }
 

@@ -1,5 +1,7 @@
 package dev.cumulus.distribution;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.cumulus.externaltask.Json;
 import dev.cumulus.externaltask.TaskStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,12 +18,16 @@ public class ServiceStore {
 
   private static final String COLUMNS =
       "upn, id, display_name, description, rona_timeout_seconds, acw_seconds, max_concurrent_tasks, process_key,"
-          + " open_tasks, created_at, updated_at";
+          + " open_tasks, created_at, updated_at, distribution_type, selection_policy, broadcast_size,"
+          + " preferred_wait_seconds, distribute_when_busy, distribute_when_away, persistent_rona, rona_reset_seconds,"
+          + " acw_allow_early_end, acw_allow_extension, acw_max_extension_seconds, aging_step_seconds, skill_levels";
 
   private final JdbcTemplate jdbc;
+  private final Json json;
 
-  public ServiceStore(JdbcTemplate jdbc) {
+  public ServiceStore(JdbcTemplate jdbc, Json json) {
     this.jdbc = jdbc;
+    this.json = json;
   }
 
   /** Creates or replaces the settings and members; open_tasks is never overwritten. Returns true if created. */
@@ -54,8 +60,34 @@ public class ServiceStore {
           now,
           now);
     }
-    jdbc.update("delete from service_member where service_upn = ?", s.upn());
-    for (String member : s.members()) {
+    DistributionSettings d = s.settings();
+    jdbc.update(
+        "update cumulus_service set distribution_type = ?, selection_policy = ?, broadcast_size = ?,"
+            + " preferred_wait_seconds = ?, distribute_when_busy = ?, distribute_when_away = ?, persistent_rona = ?,"
+            + " rona_reset_seconds = ?, acw_allow_early_end = ?, acw_allow_extension = ?, acw_max_extension_seconds = ?,"
+            + " aging_step_seconds = ?, skill_levels = ? where upn = ?",
+        d.distributionType().name(),
+        d.selectionPolicy().name(),
+        d.broadcastSize(),
+        d.preferredWaitSeconds(),
+        d.distributeWhenBusy(),
+        d.distributeWhenAway(),
+        d.persistentRona(),
+        d.ronaResetSeconds(),
+        d.acwAllowEarlyEnd(),
+        d.acwAllowExtension(),
+        d.acwMaxExtensionSeconds(),
+        d.agingStepSeconds(),
+        d.skillLevels().isEmpty() ? null : json.write(d.skillLevels()),
+        s.upn());
+    // members keep their duty state and RONA flag; those who left lose theirs
+    var wanted = new java.util.LinkedHashSet<>(s.members());
+    for (String existing : members(s.upn())) {
+      if (!wanted.remove(existing)) {
+        jdbc.update("delete from service_member where service_upn = ? and user_upn = ?", s.upn(), existing);
+      }
+    }
+    for (String member : wanted) {
       jdbc.update("insert into service_member (service_upn, user_upn) values (?, ?)", s.upn(), member);
     }
     return updated == 0;
@@ -117,7 +149,59 @@ public class ServiceStore {
         rs.getString("process_key"),
         rs.getInt("open_tasks"),
         members(upn),
+        new DistributionSettings(
+            DistributionType.valueOf(rs.getString("distribution_type")),
+            SelectionPolicy.valueOf(rs.getString("selection_policy")),
+            rs.getInt("broadcast_size"),
+            rs.getInt("preferred_wait_seconds"),
+            rs.getBoolean("distribute_when_busy"),
+            rs.getBoolean("distribute_when_away"),
+            rs.getBoolean("persistent_rona"),
+            rs.getInt("rona_reset_seconds"),
+            rs.getBoolean("acw_allow_early_end"),
+            rs.getBoolean("acw_allow_extension"),
+            rs.getInt("acw_max_extension_seconds"),
+            rs.getInt("aging_step_seconds"),
+            json.read(rs.getString("skill_levels"), new TypeReference<List<SkillLevel>>() {})),
         TaskStore.time(rs, "created_at"),
         TaskStore.time(rs, "updated_at"));
+  }
+
+  /** A member's duty state in one service. Returns false when the user is no member. */
+  public boolean setDuty(String serviceUpn, String userUpn, boolean onDuty) {
+    // going off duty also resets a persistent RONA flag
+    return jdbc.update(
+            "update service_member set on_duty = ?, rona_until = case when ? then rona_until else null end"
+                + " where service_upn = ? and user_upn = ?",
+            onDuty,
+            onDuty,
+            serviceUpn,
+            userUpn)
+        > 0;
+  }
+
+  public void flagRona(String serviceUpn, String userUpn, OffsetDateTime until) {
+    jdbc.update("update service_member set rona_until = ? where service_upn = ? and user_upn = ?", until, serviceUpn, userUpn);
+  }
+
+  /** Clears the user's RONA flags: in one service, or in all when serviceUpn is null. */
+  public int resetRona(String userUpn, String serviceUpn) {
+    return serviceUpn == null
+        ? jdbc.update("update service_member set rona_until = null where user_upn = ? and rona_until is not null", userUpn)
+        : jdbc.update("update service_member set rona_until = null where user_upn = ? and service_upn = ?", userUpn, serviceUpn);
+  }
+
+  public void offered(String serviceUpn, String userUpn, OffsetDateTime at) {
+    jdbc.update("update service_member set last_offered_at = ? where service_upn = ? and user_upn = ?", at, serviceUpn, userUpn);
+  }
+
+  /** A member's state in one service. */
+  public record Membership(String serviceUpn, String userUpn, boolean onDuty, OffsetDateTime ronaUntil, OffsetDateTime lastOfferedAt) {}
+
+  public List<Membership> memberships(String userUpn) {
+    return jdbc.query(
+        "select service_upn, user_upn, on_duty, rona_until, last_offered_at from service_member where user_upn = ? order by service_upn",
+        (rs, i) -> new Membership(rs.getString(1), rs.getString(2), rs.getBoolean(3), TaskStore.time(rs, "rona_until"), TaskStore.time(rs, "last_offered_at")),
+        userUpn);
   }
 }

@@ -38,11 +38,26 @@ public class UserAdmin {
       @Size(max = 256) String displayName,
       @Size(min = 4, max = 128) String password,
       @Min(1) @Max(50) Integer capacity,
-      @Size(max = 3) List<@NotNull UserRole> roles) {}
+      @Size(max = 3) List<@NotNull UserRole> roles,
+      @Size(max = 50) List<@NotNull @Size(min = 1, max = 64) String> skills) {
+
+    public UserRequest(String displayName, String password, Integer capacity, List<UserRole> roles) {
+      this(displayName, password, capacity, roles, null);
+    }
+  }
+
+  /** PUT /v1/users/{upn}/duty: on or off duty in one service. */
+  public record DutyRequest(@NotNull @Size(min = 1, max = 128) String serviceUpn, @NotNull Boolean onDuty) {}
+
+  /** POST /v1/users/{upn}/rona-reset: one service, or all when absent. */
+  public record RonaResetRequest(@Size(max = 128) String serviceUpn) {}
+
+  /** The user's state in one of their services. */
+  public record ServiceState(String serviceUpn, boolean onDuty, OffsetDateTime ronaUntil) {}
 
   public record UserView(
       String upn, String displayName, int capacity, Set<UserRole> roles, String presence, int activeTasks,
-      OffsetDateTime idleSince, List<String> services) {}
+      OffsetDateTime idleSince, List<String> services, List<String> skills, int handledToday, List<ServiceState> duty) {}
 
   public record PresenceRequest(@NotNull Presence presence) {}
 
@@ -50,10 +65,13 @@ public class UserAdmin {
   private final AgentStore agents;
   private final RoutingLocks locks;
   private final Distributor distributor;
+  private final ServiceStore services;
   private final Clock clock;
 
-  UserAdmin(IdentityDirectory directory, AgentStore agents, RoutingLocks locks, Distributor distributor, Clock clock) {
+  UserAdmin(
+      IdentityDirectory directory, AgentStore agents, ServiceStore services, RoutingLocks locks, Distributor distributor, Clock clock) {
     this.directory = directory;
+    this.services = services;
     this.agents = agents;
     this.locks = locks;
     this.distributor = distributor;
@@ -82,6 +100,9 @@ public class UserAdmin {
     locks.lockForAgent(upn);
     int capacity = request.capacity() != null ? request.capacity() : agents.find(upn).map(Agent::capacity).orElse(1);
     agents.upsert(upn, displayName, capacity, OffsetDateTime.now(clock));
+    if (request.skills() != null) {
+      agents.setSkills(upn, request.skills());
+    }
     distributor.agentFreed(upn);
     distributor.offerToFreedAgents(null);
     return new Saved(view(upn), created);
@@ -117,10 +138,42 @@ public class UserAdmin {
     Agent before = agents.lock(upn).orElseThrow();
     boolean becameAvailable = presence == Presence.Available && before.presence() != Presence.Available;
     agents.setPresence(upn, presence, now, becameAvailable);
-    if (presence == Presence.Available) {
+    if (presence == Presence.Offline) {
+      // going Offline resets persistent RONA flags
+      services.resetRona(upn, null);
+    } else {
       distributor.agentFreed(upn);
       distributor.offerToFreedAgents(null);
     }
+    return view(upn);
+  }
+
+  /** On or off duty in one service. Off duty also resets the RONA flag there; on duty offers work at once. */
+  @Transactional
+  public UserView setDuty(String upn, String serviceUpn, boolean onDuty) {
+    Caller.current().requireSelfOrSupervisor(upn);
+    locks.lockForAgent(upn, serviceUpn);
+    if (!services.setDuty(serviceUpn, upn, onDuty)) {
+      throw ApiException.invalid("serviceUpn", "membership", upn + " is not a member of '" + serviceUpn + "'");
+    }
+    if (onDuty) {
+      distributor.agentFreed(upn);
+      distributor.offerToFreedAgents(null);
+    }
+    return view(upn);
+  }
+
+  /** Clears persistent RONA flags (in one service, or all), and offers work at once. */
+  @Transactional
+  public UserView resetRona(String upn, String serviceUpn) {
+    Caller.current().requireSelfOrSupervisor(upn);
+    if (!agents.exists(upn)) {
+      throw ApiException.notFound("User", upn);
+    }
+    locks.lockForAgent(upn);
+    services.resetRona(upn, serviceUpn);
+    distributor.agentFreed(upn);
+    distributor.offerToFreedAgents(null);
     return view(upn);
   }
 
@@ -141,6 +194,9 @@ public class UserAdmin {
         agent != null ? agent.presence().name() : Presence.Offline.name(),
         agent != null ? agent.activeTasks() : 0,
         agent != null ? agent.idleSince() : null,
-        agents.servicesOf(upn));
+        agents.servicesOf(upn),
+        agent != null ? agent.skills() : List.of(),
+        agent != null ? agent.handledToday() : 0,
+        services.memberships(upn).stream().map(m -> new ServiceState(m.serviceUpn(), m.onDuty(), m.ronaUntil())).toList());
   }
 }

@@ -13,6 +13,7 @@ public enum TaskEventType {
   PriorityChanged,
   Updated,
   AfterWorkStarted,
+  AfterWorkExtended,
   Completed,
   Cancelled,
   Expired

@@ -50,6 +50,15 @@ public class TaskStore {
         t.createdAt(),
         t.expiresAt(),
         t.createdBy());
+    syncPreferred(t.id(), t.preferredUsers());
+  }
+
+  /** The preferred users also as rows, so queue queries can filter on them. */
+  private void syncPreferred(String id, List<PreferredUser> preferred) {
+    jdbc.update("delete from task_preferred_user where task_id = ?", id);
+    for (PreferredUser p : preferred == null ? List.<PreferredUser>of() : preferred) {
+      jdbc.update("insert into task_preferred_user (task_id, user_upn, priority) values (?,?,?)", id, p.upn(), p.effectivePriority());
+    }
   }
 
   public Optional<ExternalTask> find(String id) {
@@ -136,6 +145,15 @@ public class TaskStore {
         id);
   }
 
+  public void markAfterWorkExtended(String id) {
+    jdbc.update("update external_task set acw_extended = true where id = ?", id);
+  }
+
+  public boolean afterWorkExtended(String id) {
+    Boolean b = jdbc.queryForObject("select acw_extended from external_task where id = ?", Boolean.class, id);
+    return Boolean.TRUE.equals(b);
+  }
+
   public void setService(String id, String serviceUpn) {
     jdbc.update("update external_task set service_upn = ? where id = ?", serviceUpn, id);
   }
@@ -155,6 +173,7 @@ public class TaskStore {
         json.write(params),
         json.write(preferred),
         id);
+    syncPreferred(id, preferred);
   }
 
   private ExternalTask map(ResultSet rs, int row) throws SQLException {

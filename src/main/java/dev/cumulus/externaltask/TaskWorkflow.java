@@ -25,6 +25,9 @@ public interface TaskWorkflow {
 
   void afterWorkEnded(ExternalTask task);
 
+  /** Restarts the after-work timer: it now ends that many seconds from now. */
+  void afterWorkExtended(ExternalTask task, int seconds);
+
   void lifetimeChanged(ExternalTask task);
 
   /** Ends the instance wherever it is; the task is already marked Cancelled. */

@@ -116,6 +116,33 @@ class ExternalTaskController {
     return service.complete(id);
   }
 
+  @Operation(summary = "Pick a waiting task of a Pickup service: you are connected to it at once")
+  @PostMapping("/v1/ExternalTasks/{id}/pickup")
+  ExternalTaskView pickUp(@PathVariable String id) {
+    return service.pickUp(id);
+  }
+
+  /** After-work extension body (optional). */
+  record ExtendRequest(Integer seconds) {}
+
+  @Operation(summary = "Extend your after-work once (a new counter of up to the service's maximum)")
+  @PostMapping("/v1/ExternalTasks/{id}/after-work/extend")
+  ExternalTaskView extendAfterWork(@PathVariable String id, @RequestBody(required = false) ExtendRequest request) {
+    return service.extendAfterWork(id, request == null ? null : request.seconds());
+  }
+
+  @Operation(summary = "Every routing decision of the task: candidates, why each was skipped, who was chosen by which rule")
+  @GetMapping("/v1/ExternalTasks/{id}/routing")
+  java.util.List<dev.cumulus.distribution.RoutingTrace.Entry> routing(@PathVariable String id) {
+    return service.routing(id);
+  }
+
+  @Operation(summary = "Dry run: who would get a task like this now, and why, without creating anything")
+  @PostMapping("/v1/services/{serviceUpn}/routing-preview")
+  dev.cumulus.distribution.Eligibility.Decision preview(@PathVariable String serviceUpn, @Valid @RequestBody AddExternalTaskRequest request) {
+    return service.preview(serviceUpn, request);
+  }
+
   @Operation(summary = "The tasks an agent holds now: offers, connected tasks, after-work")
   @GetMapping("/v1/users/{upn}/sessions")
   java.util.List<ExternalTaskView> sessions(@PathVariable String upn) {

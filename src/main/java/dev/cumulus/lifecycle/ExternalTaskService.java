@@ -8,6 +8,11 @@ import dev.cumulus.distribution.QueueStore;
 import dev.cumulus.distribution.RoutingLocks;
 import dev.cumulus.distribution.ServiceDefinition;
 import dev.cumulus.distribution.ServiceStore;
+import dev.cumulus.distribution.WaitEstimator;
+import dev.cumulus.distribution.RoutingTrace;
+import dev.cumulus.distribution.Eligibility;
+import dev.cumulus.distribution.DistributionType;
+import dev.cumulus.distribution.Verdict;
 import dev.cumulus.externaltask.ContextParameter;
 import dev.cumulus.externaltask.Customer;
 import dev.cumulus.externaltask.DistributionPriority;
@@ -71,6 +76,8 @@ public class ExternalTaskService {
   private final Json json;
   private final Validator validator;
   private final TransactionTemplate transaction;
+  private final WaitEstimator waits;
+  private final RoutingTrace trace;
 
   ExternalTaskService(
       TaskStore tasks,
@@ -87,7 +94,9 @@ public class ExternalTaskService {
       TaskProperties properties,
       Json json,
       Validator validator,
-      TransactionTemplate transaction) {
+      TransactionTemplate transaction,
+      WaitEstimator waits,
+      RoutingTrace trace) {
     this.tasks = tasks;
     this.events = events;
     this.services = services;
@@ -103,6 +112,8 @@ public class ExternalTaskService {
     this.json = json;
     this.validator = validator;
     this.transaction = transaction;
+    this.waits = waits;
+    this.trace = trace;
   }
 
   /** The answer to AddExternalTask, and whether it repeats an earlier one (same Idempotency-Key). */
@@ -252,8 +263,50 @@ public class ExternalTaskService {
   @Transactional
   public ExternalTaskView accept(String taskId) {
     Caller caller = Caller.current();
-    ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    List<String> offeredNow = offers.usersOffered(taskId);
+    ExternalTask task;
+    if (offeredNow.size() > 1) {
+      // Broadcast: the other agents' offers end now, and they may get other tasks at once
+      task = locks.lockForTask(taskId, servicesOf(offeredNow)).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    } else {
+      task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    }
     requireOfferedTo(task, caller);
+    for (String other : offers.usersOffered(taskId)) {
+      if (!other.equalsIgnoreCase(caller.name())) {
+        transitions.endOffer(task, other, false);
+      }
+    }
+    offers.removeAll(taskId);
+    tasks.connect(taskId, caller.name());
+    events.record(taskId, TaskEventType.Accepted, caller.name(), Map.of("userUpn", caller.name()));
+    workflow.accepted(tasks.find(taskId).orElseThrow(), caller.name());
+    if (offeredNow.size() > 1) {
+      distributor.offerToFreedAgents(taskId);
+    }
+    return view(find(taskId), true);
+  }
+
+  /** Pickup services: an agent takes a waiting task from the queue, and is connected to it at once. */
+  @Transactional
+  public ExternalTaskView pickUp(String taskId) {
+    Caller caller = Caller.current();
+    ExternalTask task =
+        locks.lockForTask(taskId, agents.servicesOf(caller.name()).toArray(String[]::new))
+            .orElseThrow(() -> ApiException.notFound("External task", taskId));
+    if (task.state() != TaskState.Queued) {
+      throw ApiException.wrongState("only a Queued task can be picked up; it is " + task.state());
+    }
+    ServiceDefinition service = services.find(task.serviceUpn()).orElseThrow();
+    if (service.settings().distributionType() != DistributionType.Pickup) {
+      throw ApiException.wrongState("service " + service.upn() + " distributes its tasks itself (" + service.settings().distributionType() + ")");
+    }
+    Verdict refused = distributor.pickUp(task, service, caller.name());
+    if (refused != null) {
+      throw refused == Verdict.notMember
+          ? ApiException.forbidden(caller.name() + " is not a member of " + service.upn())
+          : ApiException.wrongState(caller.name() + " cannot take a task now: " + refused);
+    }
     offers.removeAll(taskId);
     tasks.connect(taskId, caller.name());
     events.record(taskId, TaskEventType.Accepted, caller.name(), Map.of("userUpn", caller.name()));
@@ -261,12 +314,77 @@ public class ExternalTaskService {
     return view(find(taskId), true);
   }
 
+  /** Every routing decision made for the task, with each candidate's verdict. */
+  @Transactional(readOnly = true)
+  public List<RoutingTrace.Entry> routing(String taskId) {
+    find(taskId);
+    return trace.of(taskId);
+  }
+
+  /** Who would get a task like this now, and why; creates nothing. */
+  @Transactional(readOnly = true)
+  public Eligibility.Decision preview(String serviceUpn, AddExternalTaskRequest request) {
+    ServiceDefinition service = services.find(serviceUpn).orElseThrow(() -> ApiException.notFound("Service", serviceUpn));
+    DistributionPriority priority = priority("distributionPriority", request.distributionPriority());
+    checkPreferredUsers("preferredUsers", request.preferredUsersOrEmpty());
+    OffsetDateTime now = transitions.now();
+    var task =
+        new ExternalTask(
+            "preview", 0, service.upn(), TaskState.Queued, priority, request.customerIdentifier(), request.title(), request.description(),
+            request.customer(), request.contextParametersOrEmpty(), request.preferredUsersOrEmpty(), now, now, now.plusDays(1), null,
+            null, null, null, null, Caller.current().name());
+    return distributor.preview(task, service);
+  }
+
+  /** After-work: restart its timer once, for up to the service's maximum extension. */
+  @Transactional
+  public ExternalTaskView extendAfterWork(String taskId, Integer seconds) {
+    Caller caller = Caller.current();
+    ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    if (task.state() != TaskState.AfterWork) {
+      throw ApiException.wrongState("only a task in AfterWork can be extended; it is " + task.state());
+    }
+    if (!caller.name().equalsIgnoreCase(String.valueOf(task.assignedUserUpn()))) {
+      throw ApiException.forbidden("the task is assigned to another agent");
+    }
+    var settings = services.find(task.serviceUpn()).orElseThrow().settings();
+    if (!settings.acwAllowExtension()) {
+      throw ApiException.wrongState("service " + task.serviceUpn() + " does not allow extending after-work");
+    }
+    if (tasks.afterWorkExtended(taskId)) {
+      throw ApiException.wrongState("after-work can be extended once");
+    }
+    int max = settings.acwMaxExtensionSeconds();
+    if (seconds != null && (seconds < 1 || seconds > max)) {
+      throw ApiException.invalid("seconds", "range", "must be between 1 and " + max);
+    }
+    int extension = seconds == null ? max : seconds;
+    tasks.markAfterWorkExtended(taskId);
+    workflow.afterWorkExtended(task, extension);
+    events.record(taskId, TaskEventType.AfterWorkExtended, caller.name(), Map.of("seconds", Integer.toString(extension)));
+    return view(find(taskId), true);
+  }
+
+  private String[] servicesOf(List<String> users) {
+    var all = new java.util.TreeSet<String>();
+    users.forEach(u -> all.addAll(agents.servicesOf(u)));
+    return all.toArray(String[]::new);
+  }
+
   @Transactional
   public ExternalTaskView decline(String taskId) {
     Caller caller = Caller.current();
-    ExternalTask task = locks.lockForTask(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    ExternalTask task =
+        locks.lockForTask(taskId, agents.servicesOf(caller.name()).toArray(String[]::new))
+            .orElseThrow(() -> ApiException.notFound("External task", taskId));
     requireOfferedTo(task, caller);
-    transitions.endOffer(task, true);
+    transitions.endOffer(task, caller.name(), true);
+    if (!offers.usersOffered(taskId).isEmpty()) {
+      // Broadcast: the others' offers stand
+      events.record(taskId, TaskEventType.Declined, caller.name(), Map.of("userUpn", caller.name()));
+      distributor.offerToFreedAgents(taskId);
+      return view(find(taskId), true);
+    }
     transitions.requeue(taskId);
     events.record(taskId, TaskEventType.Declined, caller.name(), Map.of("userUpn", caller.name()));
     workflow.offerWithdrawn(tasks.find(taskId).orElseThrow());
@@ -292,6 +410,9 @@ public class ExternalTaskService {
       }
       workflow.handled(tasks.find(taskId).orElseThrow(), service.acwSeconds());
     } else if (task.state() == TaskState.AfterWork) {
+      if (!services.find(task.serviceUpn()).orElseThrow().settings().acwAllowEarlyEnd()) {
+        throw ApiException.wrongState("service " + task.serviceUpn() + " does not allow ending after-work early");
+      }
       workflow.afterWorkEnded(task);
     } else {
       throw ApiException.wrongState("only a Connected task or one in AfterWork can be completed; it is " + task.state());
@@ -331,7 +452,7 @@ public class ExternalTaskService {
     if (wasOffered) {
       workflow.offerWithdrawn(moved);
     } else if (moved.state() == TaskState.Queued) {
-      distributor.offerTask(taskId, false);
+      distributor.offerTask(taskId, false, "transferred");
     }
     distributor.offerToFreedAgents(null);
     return view(find(taskId), true);
@@ -363,7 +484,7 @@ public class ExternalTaskService {
       }
       if (priority != task.priority()) {
         tasks.setPriority(taskId, priority);
-        queue.reprioritize(taskId, priority.rank());
+        distributor.reprioritize(tasks.find(taskId).orElseThrow());
         events.record(taskId, TaskEventType.PriorityChanged, caller.name(), Map.of("from", task.priority().name(), "to", priority.name()));
         workflow.mirror(task, Map.of("distributionPriority", priority.name()));
       }
@@ -449,8 +570,12 @@ public class ExternalTaskService {
   }
 
   ExternalTaskView view(ExternalTask task, boolean withEvents) {
-    String serviceName = services.find(task.serviceUpn()).map(ServiceDefinition::displayName).orElse(task.serviceUpn());
+    ServiceDefinition service = services.find(task.serviceUpn()).orElse(null);
+    String serviceName = service == null ? task.serviceUpn() : service.displayName();
     Long position = task.state() == TaskState.Queued ? queue.position(task.id()).orElse(null) : null;
+    Long estimatedWait = position == null ? null : waits.estimate(task.serviceUpn(), position);
+    Integer level = task.state() == TaskState.Queued && service != null ? distributor.levelOf(task.id(), service) : null;
+    List<String> offeredTo = task.state() == TaskState.Offered ? offers.usersOffered(task.id()) : null;
     List<ExternalTaskView.Event> history =
         withEvents
             ? events.of(task.id()).stream()
@@ -458,7 +583,8 @@ public class ExternalTaskService {
                 .toList()
             : null;
     return new ExternalTaskView(
-        task.id(), MODALITY, task.serviceUpn(), serviceName, task.state().name(), task.priority().name(), position,
+        task.id(), MODALITY, task.serviceUpn(), serviceName, task.state().name(), task.priority().name(), position, estimatedWait,
+        level, offeredTo,
         task.customerIdentifier(), task.isAnonymous(), task.customer(), task.contextParameters(), task.preferredUsers(),
         task.title(), task.description(), task.createdAt(), task.enqueuedAt(), task.expiresAt(), task.terminatedAt(),
         task.assignedUserUpn(), task.lastConnectedUserUpn(), task.outcome() == null ? null : task.outcome().name(),

@@ -1,6 +1,7 @@
 package dev.cumulus.lifecycle;
 
 import dev.cumulus.distribution.AgentStore;
+import dev.cumulus.distribution.DistributionSettings;
 import dev.cumulus.distribution.Distributor;
 import dev.cumulus.distribution.OfferStore;
 import dev.cumulus.distribution.QueueStore;
@@ -53,23 +54,35 @@ class TaskTransitions {
     return OffsetDateTime.now(clock);
   }
 
-  /** Ends the current offer: the agent gets the slot back and is remembered to have refused the task. */
+  /** Ends every current offer of the task; the agents get their slots back. */
   void endOffer(ExternalTask task, boolean refused) {
     for (String user : offers.usersOffered(task.id())) {
-      agents.taskReleased(user, now());
-      distributor.agentFreed(user);
-      if (refused) {
-        offers.refused(task.id(), user, now());
+      endOffer(task, user, refused);
+    }
+  }
+
+  /**
+   * Ends one agent's offer. A refusal (decline, no answer) keeps the task from that agent for the
+   * refusal cooldown, and with persistent RONA flags the agent in that service until the reset.
+   */
+  void endOffer(ExternalTask task, String user, boolean refused) {
+    agents.taskReleased(user, now());
+    distributor.agentFreed(user);
+    offers.remove(task.id(), user);
+    if (refused) {
+      offers.refused(task.id(), user, now());
+      DistributionSettings settings = services.find(task.serviceUpn()).orElseThrow().settings();
+      if (settings.persistentRona()) {
+        services.flagRona(task.serviceUpn(), user, now().plusSeconds(settings.ronaResetSeconds()));
       }
     }
-    offers.removeAll(task.id());
   }
 
   /** Back into its service's queue, keeping its original age. */
   ExternalTask requeue(String taskId) {
     tasks.setState(taskId, TaskState.Queued, null);
     ExternalTask task = tasks.find(taskId).orElseThrow();
-    queue.enqueue(task, task.enqueuedAt() == null ? now() : task.enqueuedAt());
+    distributor.enqueue(task);
     return task;
   }
 

@@ -60,18 +60,18 @@ public class WorkflowSteps {
     ExternalTask task = locks.lockForTask(taskId).orElseThrow();
     if (task.state() != TaskState.InWorkflow) {
       // a task is queued once per stay; a repeated step only tries to distribute it again
-      return task.state() == TaskState.Queued ? distributor.offerTask(taskId, true) : Optional.empty();
+      return task.state() == TaskState.Queued ? distributor.offerTask(taskId, true, "queued") : Optional.empty();
     }
     tasks.markEnqueued(taskId, transitions.now());
     transitions.requeue(taskId);
     events.record(taskId, TaskEventType.Queued, TaskEvent.SYSTEM);
-    return distributor.offerTask(taskId, true);
+    return distributor.offerTask(taskId, true, "queued");
   }
 
   /** After an offer ended without acceptance: offer the task to the next agent, if any is free. */
   public Optional<Offer> redistribute(String taskId) {
     ExternalTask task = locks.lockForTask(taskId).orElseThrow();
-    Optional<Offer> offer = task.state() == TaskState.Queued ? distributor.offerTask(taskId, true) : Optional.empty();
+    Optional<Offer> offer = task.state() == TaskState.Queued ? distributor.offerTask(taskId, true, "offerEnded") : Optional.empty();
     distributor.offerToFreedAgents(taskId);
     return offer;
   }
@@ -82,7 +82,7 @@ public class WorkflowSteps {
     if (task.state() != TaskState.Offered || !offers.usersOffered(taskId).contains(userUpn)) {
       return;
     }
-    transitions.endOffer(task, true);
+    transitions.endOffer(task, userUpn, true);
     transitions.requeue(taskId);
     events.record(taskId, TaskEventType.Rona, TaskEvent.SYSTEM, Map.of("userUpn", userUpn));
   }
@@ -107,6 +107,7 @@ public class WorkflowSteps {
     }
     String agent = task.assignedUserUpn();
     agents.taskReleased(agent, transitions.now());
+    agents.handled(agent);
     distributor.agentFreed(agent);
     transitions.finish(task, TaskState.Completed, Outcome.Handled);
     events.record(taskId, TaskEventType.Completed, agent, Map.of("userUpn", agent));

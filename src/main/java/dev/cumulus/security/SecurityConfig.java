@@ -65,9 +65,11 @@ class SecurityConfig {
                     .requestMatchers("/engine-rest/**")
                     .hasAnyRole(Role.ADMIN.name(), Role.SUPERVISOR.name())
                     // agents: their own state, sessions and offers (checked per task / per user)
-                    .requestMatchers("/v1/users/*/state", "/v1/users/*/sessions")
+                    .requestMatchers("/v1/users/*/state", "/v1/users/*/sessions", "/v1/users/*/duty", "/v1/users/*/rona-reset")
                     .authenticated()
-                    .requestMatchers("/v1/ExternalTasks/*/accept", "/v1/ExternalTasks/*/decline", "/v1/ExternalTasks/*/complete")
+                    .requestMatchers(
+                        "/v1/ExternalTasks/*/accept", "/v1/ExternalTasks/*/decline", "/v1/ExternalTasks/*/complete",
+                        "/v1/ExternalTasks/*/pickup", "/v1/ExternalTasks/*/after-work/extend")
                     .authenticated()
                     .requestMatchers(GET, "/v1/ExternalTasks/*")
                     .authenticated()

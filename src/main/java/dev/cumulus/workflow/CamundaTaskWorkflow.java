@@ -69,6 +69,15 @@ class CamundaTaskWorkflow implements TaskWorkflow {
   }
 
   @Override
+  public void afterWorkExtended(ExternalTask task, int seconds) {
+    Job timer = management.createJobQuery().processInstanceId(task.processInstanceId()).activityId(AFTER_WORK_TIMER).singleResult();
+    if (timer == null) {
+      throw new IllegalStateException("task " + task.id() + " has no running after-work timer");
+    }
+    management.setJobDuedate(timer.getId(), Date.from(java.time.Instant.now().plusSeconds(seconds)));
+  }
+
+  @Override
   public void lifetimeChanged(ExternalTask task) {
     Date expiresAt = Date.from(task.expiresAt().toInstant());
     runtime.setVariable(task.processInstanceId(), VAR_EXPIRES_AT, expiresAt);

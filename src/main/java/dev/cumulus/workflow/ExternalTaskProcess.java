@@ -15,6 +15,7 @@ public final class ExternalTaskProcess {
   public static final String TASK_OFFER = "Task_Offer";
   public static final String TASK_HANDLE = "Task_Handle";
   public static final String EXPIRY_TIMER = "BoundaryEvent_Expired";
+  public static final String AFTER_WORK_TIMER = "Event_AfterWorkElapsed";
 
   public static final String MESSAGE_TASK_OFFERED = "TaskOffered";
   public static final String MESSAGE_OFFER_WITHDRAWN = "OfferWithdrawn";
@@ -36,7 +37,8 @@ public final class ExternalTaskProcess {
     offer.ifPresent(o -> execution.setVariable(VAR_RONA_TIMEOUT, seconds(o.ronaTimeoutSeconds())));
   }
 
+  /** An ISO duration; a negative number (Broadcast offers) means no offer timeout. */
   static String seconds(int seconds) {
-    return "PT" + seconds + "S";
+    return seconds < 0 ? "P3650D" : "PT" + seconds + "S";
   }
 }
