@@ -34,8 +34,6 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public class Distributor {
 
   private static final Object FREED_AGENTS = new Object();
-  /** Broadcast offers have no offer timeout; the workflow's timer is set beyond any lifetime. */
-  public static final int NO_RONA = -1;
 
   private final TaskStore tasks;
   private final AgentStore agents;
@@ -88,12 +86,19 @@ public class Distributor {
       OffsetDateTime refusedAfter = refusedAfter();
       boolean preferredCanTake =
           agents.members(service.upn(), task.id()).stream()
-              .anyMatch(m -> m.onDuty() && preferred.contains(m.upn()) && (m.refusedAt() == null || !m.refusedAt().isAfter(refusedAfter)));
-      // no preferred user is a member on duty who has not refused the task: waiting for them would only
-      // delay it, so the queue is open to every member at once
+              .anyMatch(m -> couldSoonTake(m, preferred, refusedAfter));
+      // no preferred user is a member on duty, not Offline, who has not refused the task: waiting for
+      // them would only delay it, so the queue is open to every member at once
       window = preferredCanTake && end.isAfter(now) ? end : null;
     }
     queue.enqueue(task, enqueuedAt, effectivePriority(task.priority(), enqueuedAt, settings, now), window);
+  }
+
+  private static boolean couldSoonTake(Member m, Set<String> preferred, OffsetDateTime refusedAfter) {
+    return preferred.contains(m.upn())
+        && m.onDuty()
+        && m.agent().presence() != Presence.Offline
+        && (m.refusedAt() == null || !m.refusedAt().isAfter(refusedAfter));
   }
 
   /** The task's own priority changed: its place in the queue follows, aging included. */
@@ -192,13 +197,16 @@ public class Distributor {
             ? null
             : now.plusSeconds(service.settings().preferredWaitSeconds());
     entry = new QueueStore.Entry(entry.taskId(), entry.serviceUpn(), entry.priority(), entry.basePriority(), now, 0, window);
-    var decision = decide(task, entry, service);
-    if (!decision.found() && window != null && decision.candidates().stream().noneMatch(c -> c.preferredPriority() != null && c.verdict() != Verdict.notMember && c.verdict() != Verdict.offDuty)) {
-      // no preferred user is a member on duty: the window would not open
-      entry = new QueueStore.Entry(entry.taskId(), entry.serviceUpn(), entry.priority(), entry.basePriority(), now, 0, null);
-      decision = decide(task, entry, service);
+    if (window != null) {
+      Set<String> preferred = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+      task.preferredUsers().forEach(p -> preferred.add(p.upn()));
+      OffsetDateTime refusedAfter = refusedAfter();
+      if (agents.members(service.upn(), task.id()).stream().noneMatch(m -> couldSoonTake(m, preferred, refusedAfter))) {
+        // as on enqueue: the window opens only for a preferred user who could take the task soon
+        entry = new QueueStore.Entry(entry.taskId(), entry.serviceUpn(), entry.priority(), entry.basePriority(), now, 0, null);
+      }
     }
-    return decision;
+    return decide(task, entry, service);
   }
 
   private Eligibility.Decision decide(ExternalTask task, QueueStore.Entry entry, ServiceDefinition service) {
@@ -335,7 +343,8 @@ public class Distributor {
     detail.put("userUpn", String.join(",", userUpns));
     detail.put("rule", rule);
     events.record(task.id(), TaskEventType.Offered, TaskEvent.SYSTEM, detail);
-    int rona = broadcast ? NO_RONA : service.ronaTimeoutSeconds();
+    // a Broadcast round ends after the same timeout, without RONA for anyone: the task is broadcast again
+    int rona = service.ronaTimeoutSeconds();
     if (notify) {
       workflow.offered(tasks.find(task.id()).orElseThrow(), userUpns.get(0), rona);
     }

@@ -27,6 +27,11 @@ public class OfferStore {
     return jdbc.queryForList("select user_upn from offer where task_id = ? order by user_upn", String.class, taskId);
   }
 
+  public boolean isBroadcast(String taskId) {
+    Integer n = jdbc.queryForObject("select count(*) from offer where task_id = ? and broadcast", Integer.class, taskId);
+    return n != null && n > 0;
+  }
+
   public void removeAll(String taskId) {
     jdbc.update("delete from offer where task_id = ?", taskId);
   }

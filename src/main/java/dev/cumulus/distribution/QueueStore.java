@@ -67,8 +67,8 @@ public class QueueStore {
     return jdbc.update(
         "update queue_entry set preferred_until = null where service_upn = ? and preferred_until is not null and"
             + " (preferred_until <= ? or not exists (select 1 from task_preferred_user p join service_member m"
-            + " on m.user_upn = p.user_upn and m.service_upn = queue_entry.service_upn"
-            + " where p.task_id = queue_entry.task_id and m.on_duty))",
+            + " on m.user_upn = p.user_upn and m.service_upn = queue_entry.service_upn join agent a on a.upn = p.user_upn"
+            + " where p.task_id = queue_entry.task_id and m.on_duty and a.presence <> 'Offline'))",
         serviceUpn,
         now);
   }

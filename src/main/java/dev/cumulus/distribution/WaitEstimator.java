@@ -48,7 +48,10 @@ public class WaitEstimator {
               now.minus(WINDOW),
               serviceUpn);
       cached = new Rate((offers == null ? 0 : offers) / (double) WINDOW.getSeconds(), now);
-      rates.put(serviceUpn, cached);
+      if (cached.perSecond() > 0) {
+        // a service that served nobody is asked again next time: its first offer changes the answer
+        rates.put(serviceUpn, cached);
+      }
     }
     return cached.perSecond();
   }

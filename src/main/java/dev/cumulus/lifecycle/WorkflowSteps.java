@@ -13,6 +13,7 @@ import dev.cumulus.externaltask.TaskEventType;
 import dev.cumulus.externaltask.TaskEvents;
 import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.externaltask.TaskStore;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
@@ -76,15 +77,32 @@ public class WorkflowSteps {
     return offer;
   }
 
-  /** The offer timed out (RONA): the agent gets the slot back, the task goes back to the queue. */
+  /**
+   * The offer timed out (RONA): the agent gets the slot back, the task goes back to the queue. A
+   * Broadcast round that timed out ends for everyone, without RONA for anybody.
+   */
   public void recordRona(String taskId, String userUpn) {
-    ExternalTask task = locks.lockForTask(taskId).orElseThrow();
+    List<String> offered = offers.usersOffered(taskId);
+    ExternalTask task = locks.lockForTask(taskId, servicesOf(offered)).orElseThrow();
     if (task.state() != TaskState.Offered || !offers.usersOffered(taskId).contains(userUpn)) {
+      return;
+    }
+    if (offers.isBroadcast(taskId)) {
+      var everyone = String.join(",", offers.usersOffered(taskId));
+      transitions.endOffer(task, false);
+      transitions.requeue(taskId);
+      events.record(taskId, TaskEventType.Rona, TaskEvent.SYSTEM, Map.of("userUpn", everyone, "broadcast", "true"));
       return;
     }
     transitions.endOffer(task, userUpn, true);
     transitions.requeue(taskId);
     events.record(taskId, TaskEventType.Rona, TaskEvent.SYSTEM, Map.of("userUpn", userUpn));
+  }
+
+  private String[] servicesOf(List<String> users) {
+    var all = new java.util.TreeSet<String>();
+    users.forEach(u -> all.addAll(agents.servicesOf(u)));
+    return all.toArray(String[]::new);
   }
 
   /** The lifetime ended before an agent accepted the task. */

@@ -37,8 +37,7 @@ public final class ExternalTaskProcess {
     offer.ifPresent(o -> execution.setVariable(VAR_RONA_TIMEOUT, seconds(o.ronaTimeoutSeconds())));
   }
 
-  /** An ISO duration; a negative number (Broadcast offers) means no offer timeout. */
   static String seconds(int seconds) {
-    return seconds < 0 ? "P3650D" : "PT" + seconds + "S";
+    return "PT" + seconds + "S";
   }
 }
