@@ -16,5 +16,7 @@ public enum TaskEventType {
   AfterWorkExtended,
   Completed,
   Cancelled,
-  Expired
+  Expired,
+  /** The sweeper found the task in a state that breaks an invariant and repaired it. */
+  Repaired
 }

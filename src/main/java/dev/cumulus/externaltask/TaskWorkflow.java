@@ -36,6 +36,9 @@ public interface TaskWorkflow {
   /** Copies task fields to process variables (so Cockpit shows them). */
   void mirror(ExternalTask task, Map<String, Object> variables);
 
+  /** Which of these process instances still run. */
+  java.util.Set<String> running(java.util.Collection<String> processInstanceIds);
+
   /** Whether the engine knows the process key (a deployed workflow). */
   boolean isDeployed(String processKey);
 }

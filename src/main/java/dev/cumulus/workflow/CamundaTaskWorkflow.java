@@ -102,6 +102,17 @@ class CamundaTaskWorkflow implements TaskWorkflow {
   }
 
   @Override
+  public java.util.Set<String> running(java.util.Collection<String> processInstanceIds) {
+    if (processInstanceIds.isEmpty()) {
+      return java.util.Set.of();
+    }
+    var ids = new java.util.HashSet<>(processInstanceIds);
+    return runtime.createProcessInstanceQuery().processInstanceIds(ids).list().stream()
+        .map(org.camunda.bpm.engine.runtime.ProcessInstance::getId)
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  @Override
   public boolean isDeployed(String processKey) {
     return repository.createProcessDefinitionQuery().processDefinitionKey(processKey).latestVersion().count() > 0;
   }
