@@ -123,12 +123,12 @@ public class ServiceAdmin {
     boolean created = services.upsert(definition, OffsetDateTime.now(clock));
     services.lock(upn);
     distributor.matchService(upn, "serviceChanged");
-    return new Saved(services.find(upn).orElseThrow(), created);
+    return new Saved(services.findWithMembers(upn).orElseThrow(), created);
   }
 
   @Transactional(readOnly = true)
   public ServiceDefinition get(String upn) {
-    return services.find(upn).orElseThrow(() -> ApiException.notFound("Service", upn));
+    return services.findWithMembers(upn).orElseThrow(() -> ApiException.notFound("Service", upn));
   }
 
   @Transactional(readOnly = true)

@@ -93,14 +93,22 @@ public class ServiceStore {
     return updated == 0;
   }
 
+  /** The service's settings, without its member list ({@code members()} is null): the hot path needs no more. */
   public Optional<ServiceDefinition> find(String upn) {
-    return jdbc.query("select " + COLUMNS + " from cumulus_service where upn = ?", (rs, i) -> map(rs), upn)
+    return jdbc.query("select " + COLUMNS + " from cumulus_service where upn = ?", (rs, i) -> map(rs, false), upn)
+        .stream()
+        .findFirst();
+  }
+
+  /** The service with its member list, for the admin API. */
+  public Optional<ServiceDefinition> findWithMembers(String upn) {
+    return jdbc.query("select " + COLUMNS + " from cumulus_service where upn = ?", (rs, i) -> map(rs, true), upn)
         .stream()
         .findFirst();
   }
 
   public List<ServiceDefinition> all() {
-    return jdbc.query("select " + COLUMNS + " from cumulus_service order by upn", (rs, i) -> map(rs));
+    return jdbc.query("select " + COLUMNS + " from cumulus_service order by upn", (rs, i) -> map(rs, true));
   }
 
   public List<String> upns() {
@@ -136,7 +144,7 @@ public class ServiceStore {
     return n != null && n > 0;
   }
 
-  private ServiceDefinition map(ResultSet rs) throws SQLException {
+  private ServiceDefinition map(ResultSet rs, boolean withMembers) throws SQLException {
     String upn = rs.getString("upn");
     return new ServiceDefinition(
         upn,
@@ -148,7 +156,7 @@ public class ServiceStore {
         rs.getInt("max_concurrent_tasks"),
         rs.getString("process_key"),
         rs.getInt("open_tasks"),
-        members(upn),
+        withMembers ? members(upn) : null,
         new DistributionSettings(
             DistributionType.valueOf(rs.getString("distribution_type")),
             SelectionPolicy.valueOf(rs.getString("selection_policy")),

@@ -114,8 +114,18 @@ class CamundaTaskWorkflow implements TaskWorkflow {
 
   @Override
   public boolean isDeployed(String processKey) {
-    return repository.createProcessDefinitionQuery().processDefinitionKey(processKey).latestVersion().count() > 0;
+    // deployments are durable: once seen, a key stays deployed; unknown keys are asked again each time
+    if (deployed.contains(processKey)) {
+      return true;
+    }
+    boolean found = repository.createProcessDefinitionQuery().processDefinitionKey(processKey).latestVersion().count() > 0;
+    if (found) {
+      deployed.add(processKey);
+    }
+    return found;
   }
+
+  private final java.util.Set<String> deployed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private MessageCorrelationBuilder message(ExternalTask task, String name) {
     var builder = runtime.createMessageCorrelation(name);
