@@ -82,6 +82,41 @@ class ExternalTaskLifeIT {
   }
 
   @Test
+  void aWebhookReceiverGetsEveryEventOfTheLifeInOrder() throws Exception {
+    var received = new java.util.concurrent.CopyOnWriteArrayList<JsonNode>();
+    var receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/hook", exchange -> {
+      received.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(exchange.getRequestBody()));
+      exchange.sendResponseHeaders(204, -1);
+      exchange.close();
+    });
+    receiver.start();
+    try {
+      String bob = scenario.agent("bob", 1);
+      String service = scenario.service("hooked", List.of(bob), map("acwSeconds", 5));
+      scenario.available(bob);
+      var all = java.util.Arrays.stream(dev.cumulus.externaltask.TaskEventType.values()).map(Enum::name).toList();
+      var trigger =
+          flow.post("/v1/triggers/tasks", map("config", map("services", List.of(service), "taskEvents", all, "url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")));
+      assertThat(trigger.status()).as(trigger.toString()).isEqualTo(201);
+
+      String id = create(map("serviceUpn", service, "preferredUsers", List.of(map("upn", bob))));
+      scenario.as(bob).post("/v1/ExternalTasks/" + id + "/accept", null);
+      scenario.as(bob).post("/v1/ExternalTasks/" + id + "/complete", null);
+      fireTimer(id, "Event_AfterWorkElapsed");
+
+      var expected = List.of("Created", "Queued", "Offered", "Accepted", "AfterWorkStarted", "Completed");
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> received.size() >= expected.size());
+      assertThat(received).extracting(e -> e.path("event").asText()).containsExactlyElementsOf(expected);
+      assertThat(received).allSatisfy(e -> assertThat(e.path("taskId").asText()).isEqualTo(id));
+      assertThat(received.get(received.size() - 1).path("LastConnectedUserUPN").asText()).isEqualTo(bob);
+      assertThat(received.get(received.size() - 1).path("terminated").asText()).isNotBlank();
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
+  @Test
   void declinedOfferGoesToTheNextAgent() {
     String alice = scenario.agent("alice", 1);
     String bob = scenario.agent("bob", 1);
