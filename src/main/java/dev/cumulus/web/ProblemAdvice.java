@@ -76,6 +76,12 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         request);
   }
 
+  @ExceptionHandler(dev.cumulus.externaltask.ConcurrentChangeException.class)
+  ResponseEntity<Object> concurrent(RuntimeException e, HttpServletRequest request) {
+    log.info("concurrent change on {}: {}", request.getRequestURI(), e.getMessage());
+    return api(new ApiException(HttpStatus.CONFLICT, Problems.CONFLICT, "Changed meanwhile", e.getMessage(), null, null), request);
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
     log.error("unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);

@@ -7,7 +7,9 @@ import dev.cumulus.externaltask.TaskWorkflow;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
+import dev.cumulus.externaltask.ConcurrentChangeException;
 import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
@@ -39,20 +41,33 @@ class CamundaTaskWorkflow implements TaskWorkflow {
 
   @Override
   public void offered(ExternalTask task, String userUpn, int ronaTimeoutSeconds) {
-    message(task, MESSAGE_TASK_OFFERED)
+    guarded(task, () -> message(task, MESSAGE_TASK_OFFERED)
         .setVariable(VAR_OFFERED_USER, userUpn)
         .setVariable(VAR_RONA_TIMEOUT, seconds(ronaTimeoutSeconds))
-        .correlateWithResult();
+        .correlateWithResult());
   }
 
   @Override
   public void offerWithdrawn(ExternalTask task) {
-    message(task, MESSAGE_OFFER_WITHDRAWN).correlateWithResult();
+    guarded(task, () -> message(task, MESSAGE_OFFER_WITHDRAWN).correlateWithResult());
   }
 
   @Override
   public void accepted(ExternalTask task, String userUpn) {
-    taskService.complete(userTask(task, TASK_OFFER).getId(), Map.of(VAR_AGENT, userUpn));
+    guarded(task, () -> taskService.complete(userTask(task, TASK_OFFER).getId(), Map.of(VAR_AGENT, userUpn)));
+  }
+
+  /**
+   * An agent's answer can race a timer of the same instance (offer timeout, after-work end): the
+   * engine's optimistic lock then refuses one of them. The caller's transaction rolls back and the
+   * API answers 409.
+   */
+  private static void guarded(ExternalTask task, Runnable change) {
+    try {
+      change.run();
+    } catch (OptimisticLockingException e) {
+      throw new ConcurrentChangeException("task " + task.id() + " changed at the same moment in its workflow; read it and try again", e);
+    }
   }
 
   @Override
@@ -60,12 +75,12 @@ class CamundaTaskWorkflow implements TaskWorkflow {
     var vars = new HashMap<String, Object>();
     vars.put(VAR_ACW_SECONDS, afterWorkSeconds);
     vars.put(VAR_ACW_DURATION, seconds(afterWorkSeconds));
-    taskService.complete(userTask(task, TASK_HANDLE).getId(), vars);
+    guarded(task, () -> taskService.complete(userTask(task, TASK_HANDLE).getId(), vars));
   }
 
   @Override
   public void afterWorkEnded(ExternalTask task) {
-    message(task, MESSAGE_AFTER_WORK_ENDED).correlateWithResult();
+    guarded(task, () -> message(task, MESSAGE_AFTER_WORK_ENDED).correlateWithResult());
   }
 
   @Override
@@ -74,7 +89,7 @@ class CamundaTaskWorkflow implements TaskWorkflow {
     if (timer == null) {
       throw new IllegalStateException("task " + task.id() + " has no running after-work timer");
     }
-    management.setJobDuedate(timer.getId(), Date.from(java.time.Instant.now().plusSeconds(seconds)));
+    guarded(task, () -> management.setJobDuedate(timer.getId(), Date.from(java.time.Instant.now().plusSeconds(seconds))));
   }
 
   @Override
@@ -83,14 +98,14 @@ class CamundaTaskWorkflow implements TaskWorkflow {
     runtime.setVariable(task.processInstanceId(), VAR_EXPIRES_AT, expiresAt);
     Job timer = management.createJobQuery().processInstanceId(task.processInstanceId()).activityId(EXPIRY_TIMER).singleResult();
     if (timer != null) {
-      management.setJobDuedate(timer.getId(), expiresAt);
+      guarded(task, () -> management.setJobDuedate(timer.getId(), expiresAt));
     }
   }
 
   @Override
   public void cancel(ExternalTask task, String reason) {
     if (task.processInstanceId() != null) {
-      runtime.deleteProcessInstanceIfExists(task.processInstanceId(), reason, false, true, false, false);
+      guarded(task, () -> runtime.deleteProcessInstanceIfExists(task.processInstanceId(), reason, false, true, false, false));
     }
   }
 
