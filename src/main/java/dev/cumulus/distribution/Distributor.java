@@ -22,18 +22,37 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Decides who gets which task ({@link Eligibility} holds the rules) and writes the outcome. Every
- * method runs inside the caller's transaction, after the caller took the service locks (see
- * {@link RoutingLocks}); the locks make a task and an agent matched at most once, on any number of
- * nodes.
+ * Decides who gets which task ({@link Eligibility} holds the rules) and writes the outcome.
+ *
+ * <p>Two phases. A change of a task or an agent (queued, declined, freed, ...) commits holding only
+ * task and agent row locks, and asks for matching with {@link #requestMatch}, {@link #agentFreed} or
+ * {@link #requestServiceMatch}. Right after that commit, on the same thread, each request runs in a
+ * short transaction of its own that first takes the service's routing lock (see {@link RoutingLocks}),
+ * then the task, then the agents. The routing lock serializes matching per service on every node, and
+ * a matching transaction sees everything committed before it got the lock, so no wake-up is lost; the
+ * engine work of the change (start an instance, complete a user task) never holds a service lock.
  */
 @Component
 public class Distributor {
 
-  private static final Object FREED_AGENTS = new Object();
+  private static final Object PENDING = new Object();
+
+  /** What a committed change asked to match. */
+  private static final class Pending {
+    final Map<String, String> tasks = new LinkedHashMap<>();
+    final Set<String> agents = new LinkedHashSet<>();
+    final Set<String> services = new LinkedHashSet<>();
+
+    boolean isEmpty() {
+      return tasks.isEmpty() && agents.isEmpty() && services.isEmpty();
+    }
+  }
 
   private final TaskStore tasks;
   private final AgentStore agents;
@@ -45,6 +64,8 @@ public class Distributor {
   private final RoutingTrace trace;
   private final DistributionProperties properties;
   private final Clock clock;
+  private final RoutingLocks locks;
+  private final TransactionTemplate ownTransaction;
 
   public Distributor(
       TaskStore tasks,
@@ -56,7 +77,9 @@ public class Distributor {
       TaskWorkflow workflow,
       RoutingTrace trace,
       DistributionProperties properties,
-      Clock clock) {
+      Clock clock,
+      RoutingLocks locks,
+      PlatformTransactionManager transactions) {
     this.tasks = tasks;
     this.agents = agents;
     this.services = services;
@@ -67,6 +90,60 @@ public class Distributor {
     this.trace = trace;
     this.properties = properties;
     this.clock = clock;
+    this.locks = locks;
+    this.ownTransaction = new TransactionTemplate(transactions);
+    this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+  }
+
+  /**
+   * After this transaction commits, offer the task to the best agent free then.
+   *
+   * @param trigger what caused it, for the routing trace
+   */
+  public void requestMatch(String taskId, String trigger) {
+    pending().tasks.putIfAbsent(taskId, trigger);
+  }
+
+  /** After this transaction commits, offer the agent the best tasks it may take. */
+  public void agentFreed(String userUpn) {
+    pending().agents.add(userUpn);
+  }
+
+  /** After this transaction commits, match the whole service (its settings or members changed). */
+  public void requestServiceMatch(String serviceUpn) {
+    pending().services.add(serviceUpn);
+  }
+
+  /** Runs what committed changes asked for, each in a short transaction under the routing locks. */
+  private void runPending(Pending work) {
+    work.tasks.forEach((taskId, trigger) ->
+        matchInOwnTransaction("task " + taskId, () -> {
+          Optional<ExternalTask> task = locks.lockForTask(taskId);
+          if (task.isPresent() && task.get().state() == TaskState.Queued) {
+            offerTask(taskId, trigger);
+          }
+        }));
+    for (String upn : work.agents) {
+      matchInOwnTransaction("agent " + upn, () -> {
+        locks.lockForAgent(upn);
+        offerToAgent(upn);
+      });
+    }
+    for (String serviceUpn : work.services) {
+      matchInOwnTransaction("service " + serviceUpn, () -> {
+        locks.lockServices(List.of(serviceUpn));
+        matchService(serviceUpn, "serviceChanged");
+      });
+    }
+  }
+
+  private void matchInOwnTransaction(String what, Runnable match) {
+    try {
+      ownTransaction.executeWithoutResult(status -> match.run());
+    } catch (RuntimeException e) {
+      // the change itself is committed; the sweeper matches within its interval
+      org.slf4j.LoggerFactory.getLogger(Distributor.class).warn("matching {} after commit failed, the sweeper retries: {}", what, e.toString());
+    }
   }
 
   /**
@@ -119,14 +196,14 @@ public class Distributor {
   }
 
   /**
-   * Offers a queued task to the best agent free now (to several at once for Broadcast).
+   * Offers a queued task to the best agent free now (to several at once for Broadcast). The caller
+   * holds the routing lock of the task's service.
    *
-   * @param fromOwnStep true when called from the task's own workflow step: the step's result carries
-   *     the offer, so the process instance is not told by a message
    * @param trigger what caused the attempt, for the routing trace
    */
-  public Optional<Offer> offerTask(String taskId, boolean fromOwnStep, String trigger) {
-    ExternalTask task = tasks.find(taskId).orElseThrow();
+  public Optional<Offer> offerTask(String taskId, String trigger) {
+    // the task row before any agent row, as every change of a task does: no lock cycle
+    ExternalTask task = tasks.lock(taskId).orElseThrow();
     if (task.state() != TaskState.Queued) {
       return Optional.empty();
     }
@@ -157,7 +234,7 @@ public class Distributor {
       if (!confirmed.isEmpty()) {
         confirmed.sort((a, b) -> decision.chosen().indexOf(a) - decision.chosen().indexOf(b));
         trace.record(taskId, now(), trigger, decision);
-        return Optional.of(offer(task, service, confirmed, decision.rule(), !fromOwnStep));
+        return Optional.of(offer(task, service, confirmed, decision.rule(), true));
       }
     }
     return Optional.empty();
@@ -226,36 +303,17 @@ public class Distributor {
         .orElse(null);
   }
 
-  /** Remembers, for the rest of the transaction, that the agent may take more work now. */
-  public void agentFreed(String userUpn) {
-    freedAgents().add(userUpn);
-  }
-
-  /**
-   * Offers each agent freed in this transaction the best tasks it may take, until it is full. Call it
-   * at the end of every step that may free an agent, after the step's own task had its chance.
-   *
-   * @param excludedTaskId the task whose workflow step is running (its instance is not waiting)
-   */
-  public void offerToFreedAgents(String excludedTaskId) {
-    Set<String> freed = freedAgents();
-    while (!freed.isEmpty()) {
-      String upn = freed.iterator().next();
-      freed.remove(upn);
-      offerToAgent(upn, excludedTaskId);
-    }
-  }
-
-  private void offerToAgent(String userUpn, String excludedTaskId) {
+  private void offerToAgent(String userUpn) {
     Map<String, ServiceDefinition> seen = new HashMap<>();
     for (int offered = 0; offered < 100; offered++) {
-      Optional<Agent> agent = agents.lock(userUpn);
+      // read first, lock the chosen task, then the agent (task rows before agent rows), then re-check
+      Optional<Agent> agent = agents.find(userUpn);
       if (agent.isEmpty() || !agent.get().hasFreeCapacity() || agent.get().presence() == Presence.Offline) {
         return;
       }
       OffsetDateTime now = now();
       QueueStore.Entry next = null;
-      for (QueueStore.Entry candidate : queue.nextFor(userUpn, agent.get().presence(), now, refusedAfter(), excludedTaskId, 50)) {
+      for (QueueStore.Entry candidate : queue.nextFor(userUpn, agent.get().presence(), now, refusedAfter(), null, 50)) {
         ServiceDefinition service = seen.computeIfAbsent(candidate.serviceUpn(), s -> services.find(s).orElseThrow());
         int level = service.settings().levelAfter(Math.max(0, Duration.between(candidate.enqueuedAt(), now).getSeconds()));
         if (level < 0 || agent.get().skills().containsAll(service.settings().skillLevels().get(level).skills())) {
@@ -267,9 +325,15 @@ public class Distributor {
         return;
       }
       ServiceDefinition service = seen.get(next.serviceUpn());
-      ExternalTask task = tasks.find(next.taskId()).orElseThrow();
+      ExternalTask task = tasks.lock(next.taskId()).orElseThrow();
+      Optional<Agent> locked = agents.lock(userUpn);
+      if (task.state() != TaskState.Queued || !task.serviceUpn().equals(next.serviceUpn())
+          || locked.isEmpty() || !locked.get().hasFreeCapacity() || locked.get().presence() == Presence.Offline) {
+        // changed meanwhile: look again
+        continue;
+      }
       if (service.settings().distributionType() == DistributionType.Broadcast) {
-        if (offerTask(task.id(), false, "agentFreed").isEmpty()) {
+        if (offerTask(task.id(), "agentFreed").isEmpty()) {
           return;
         }
         continue;
@@ -298,7 +362,7 @@ public class Distributor {
     while (progress && agents.anyFree(serviceUpn)) {
       progress = false;
       for (String taskId : queue.head(serviceUpn, 200)) {
-        if (offerTask(taskId, false, trigger).isPresent()) {
+        if (offerTask(taskId, trigger).isPresent()) {
           made++;
           progress = true;
         }
@@ -359,23 +423,26 @@ public class Distributor {
     return OffsetDateTime.now(clock);
   }
 
-  @SuppressWarnings("unchecked")
-  private static Set<String> freedAgents() {
-    var set = (Set<String>) TransactionSynchronizationManager.getResource(FREED_AGENTS);
-    if (set == null) {
+  private Pending pending() {
+    var work = (Pending) TransactionSynchronizationManager.getResource(PENDING);
+    if (work == null) {
       if (!TransactionSynchronizationManager.isSynchronizationActive()) {
         throw new IllegalStateException("distribution runs inside a transaction");
       }
-      set = new LinkedHashSet<>();
-      TransactionSynchronizationManager.bindResource(FREED_AGENTS, set);
+      var fresh = new Pending();
+      TransactionSynchronizationManager.bindResource(PENDING, fresh);
       TransactionSynchronizationManager.registerSynchronization(
           new TransactionSynchronization() {
             @Override
             public void afterCompletion(int status) {
-              TransactionSynchronizationManager.unbindResourceIfPossible(FREED_AGENTS);
+              TransactionSynchronizationManager.unbindResourceIfPossible(PENDING);
+              if (status == STATUS_COMMITTED && !fresh.isEmpty()) {
+                runPending(fresh);
+              }
             }
           });
+      work = fresh;
     }
-    return set;
+    return work;
   }
 }

@@ -119,10 +119,8 @@ public class ServiceAdmin {
             request.settings(),
             null,
             null);
-    services.lock(upn);
     boolean created = services.upsert(definition, OffsetDateTime.now(clock));
-    services.lock(upn);
-    distributor.matchService(upn, "serviceChanged");
+    distributor.requestServiceMatch(upn);
     return new Saved(services.findWithMembers(upn).orElseThrow(), created);
   }
 

@@ -59,6 +59,7 @@ public class ServiceStore {
           s.processKey(),
           now,
           now);
+      jdbc.update("insert into routing_lock (service_upn) values (?)", s.upn());
     }
     DistributionSettings d = s.settings();
     jdbc.update(
@@ -115,13 +116,21 @@ public class ServiceStore {
     return jdbc.queryForList("select upn from cumulus_service order by upn", String.class);
   }
 
-  /** Locks the service row: serializes matching for the service across every node. */
+  /** Takes the service's routing lock: serializes matching for the service across every node. */
   public boolean lock(String upn) {
-    return !jdbc.queryForList("select upn from cumulus_service where upn = ? for update", String.class, upn).isEmpty();
+    return !jdbc.queryForList("select service_upn from routing_lock where service_upn = ? for update", String.class, upn).isEmpty();
   }
 
   public void adjustOpenTasks(String upn, int delta) {
     jdbc.update("update cumulus_service set open_tasks = open_tasks + ? where upn = ?", delta, upn);
+  }
+
+  /**
+   * Counts one more open task unless the service is at its maxConcurrentTasks. The row stays locked
+   * until commit, so callers do this last.
+   */
+  public boolean reserveOpenTask(String upn) {
+    return jdbc.update("update cumulus_service set open_tasks = open_tasks + 1 where upn = ? and open_tasks < max_concurrent_tasks", upn) == 1;
   }
 
   public long totalOpenTasks() {

@@ -97,14 +97,12 @@ public class UserAdmin {
       roles.forEach(r -> groups.add(r.group));
       directory.setRoleGroups(upn, groups);
     }
-    locks.lockForAgent(upn);
     int capacity = request.capacity() != null ? request.capacity() : agents.find(upn).map(Agent::capacity).orElse(1);
     agents.upsert(upn, displayName, capacity, OffsetDateTime.now(clock));
     if (request.skills() != null) {
       agents.setSkills(upn, request.skills());
     }
     distributor.agentFreed(upn);
-    distributor.offerToFreedAgents(null);
     return new Saved(view(upn), created);
   }
 
@@ -129,7 +127,6 @@ public class UserAdmin {
     if (!directory.userExists(upn)) {
       throw ApiException.notFound("User", upn);
     }
-    locks.lockForAgent(upn);
     OffsetDateTime now = OffsetDateTime.now(clock);
     if (!agents.exists(upn)) {
       // a user created in Camunda Admin becomes an agent with capacity 1 when they first set presence
@@ -143,7 +140,6 @@ public class UserAdmin {
       services.resetRona(upn, null);
     } else {
       distributor.agentFreed(upn);
-      distributor.offerToFreedAgents(null);
     }
     return view(upn);
   }
@@ -152,13 +148,12 @@ public class UserAdmin {
   @Transactional
   public UserView setDuty(String upn, String serviceUpn, boolean onDuty) {
     Caller.current().requireSelfOrSupervisor(upn);
-    locks.lockForAgent(upn, serviceUpn);
+    agents.lock(upn);
     if (!services.setDuty(serviceUpn, upn, onDuty)) {
       throw ApiException.invalid("serviceUpn", "membership", upn + " is not a member of '" + serviceUpn + "'");
     }
     if (onDuty) {
       distributor.agentFreed(upn);
-      distributor.offerToFreedAgents(null);
     }
     return view(upn);
   }
@@ -170,10 +165,9 @@ public class UserAdmin {
     if (!agents.exists(upn)) {
       throw ApiException.notFound("User", upn);
     }
-    locks.lockForAgent(upn);
+    agents.lock(upn);
     services.resetRona(upn, serviceUpn);
     distributor.agentFreed(upn);
-    distributor.offerToFreedAgents(null);
     return view(upn);
   }
 

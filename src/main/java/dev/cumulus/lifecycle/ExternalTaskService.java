@@ -174,12 +174,6 @@ public class ExternalTaskService {
       throw ApiException.wrongState("service " + service.upn() + " uses workflow '" + service.processKey() + "', which is not deployed");
     }
 
-    services.lock(service.upn());
-    ServiceDefinition current = services.find(service.upn()).orElseThrow();
-    if (current.openTasks() >= current.maxConcurrentTasks()) {
-      throw ApiException.tooMany(
-          "service " + service.upn() + " already has " + current.openTasks() + " open tasks (maxConcurrentTasks " + current.maxConcurrentTasks() + ")", 30);
-    }
     if (services.totalOpenTasks() >= properties.maxOpenTasks()) {
       throw ApiException.tooMany("Cumulus already holds " + properties.maxOpenTasks() + " open tasks (cumulus.tasks.max-open-tasks)", 30);
     }
@@ -191,9 +185,13 @@ public class ExternalTaskService {
             request.description(), request.customer(), parameters, request.preferredUsersOrEmpty(), now, null, expiresAt, null, null,
             null, null, null, caller.name());
     tasks.insert(task);
-    services.adjustOpenTasks(service.upn(), 1);
     events.record(id, TaskEventType.Created, caller.name());
     workflow.start(tasks.find(id).orElseThrow(), service.processKey(), startVariables(task));
+    // last: this locks the service's row until commit, and refuses the task past maxConcurrentTasks
+    if (!services.reserveOpenTask(service.upn())) {
+      throw ApiException.tooMany(
+          "service " + service.upn() + " already has its maximum of " + service.maxConcurrentTasks() + " open tasks (maxConcurrentTasks)", 30);
+    }
 
     ExternalTaskWriteResult result = writeResult(tasks.find(id).orElseThrow(), service);
     if (key != null) {
@@ -248,7 +246,7 @@ public class ExternalTaskService {
   @Transactional
   public void cancel(String taskId, String reason) {
     Caller caller = Caller.current();
-    ExternalTask task = locks.lockForTask(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
     if (task.state() == TaskState.Cancelled) {
       return;
     }
@@ -257,21 +255,14 @@ public class ExternalTaskService {
     }
     transitions.cancel(task, caller.name(), reason == null ? "removed by " + caller.name() : reason);
     workflow.cancel(task, "Cancelled by " + caller.name() + (reason == null ? "" : ": " + reason));
-    distributor.offerToFreedAgents(null);
   }
 
   @Transactional
   public ExternalTaskView accept(String taskId) {
     Caller caller = Caller.current();
-    List<String> offeredNow = offers.usersOffered(taskId);
-    ExternalTask task;
-    if (offeredNow.size() > 1) {
-      // Broadcast: the other agents' offers end now, and they may get other tasks at once
-      task = locks.lockForTask(taskId, servicesOf(offeredNow)).orElseThrow(() -> ApiException.notFound("External task", taskId));
-    } else {
-      task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
-    }
+    ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
     requireOfferedTo(task, caller);
+    // Broadcast: the other agents' offers end now, and they may get other tasks right after
     for (String other : offers.usersOffered(taskId)) {
       if (!other.equalsIgnoreCase(caller.name())) {
         transitions.endOffer(task, other, false);
@@ -281,9 +272,6 @@ public class ExternalTaskService {
     tasks.connect(taskId, caller.name());
     events.record(taskId, TaskEventType.Accepted, caller.name(), Map.of("userUpn", caller.name()));
     workflow.accepted(tasks.find(taskId).orElseThrow(), caller.name());
-    if (offeredNow.size() > 1) {
-      distributor.offerToFreedAgents(taskId);
-    }
     return view(find(taskId), true);
   }
 
@@ -365,30 +353,21 @@ public class ExternalTaskService {
     return view(find(taskId), true);
   }
 
-  private String[] servicesOf(List<String> users) {
-    var all = new java.util.TreeSet<String>();
-    users.forEach(u -> all.addAll(agents.servicesOf(u)));
-    return all.toArray(String[]::new);
-  }
 
   @Transactional
   public ExternalTaskView decline(String taskId) {
     Caller caller = Caller.current();
-    ExternalTask task =
-        locks.lockForTask(taskId, agents.servicesOf(caller.name()).toArray(String[]::new))
-            .orElseThrow(() -> ApiException.notFound("External task", taskId));
+    ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
     requireOfferedTo(task, caller);
     transitions.endOffer(task, caller.name(), true);
     if (!offers.usersOffered(taskId).isEmpty()) {
       // Broadcast: the others' offers stand
       events.record(taskId, TaskEventType.Declined, caller.name(), Map.of("userUpn", caller.name()));
-      distributor.offerToFreedAgents(taskId);
       return view(find(taskId), true);
     }
     transitions.requeue(taskId);
     events.record(taskId, TaskEventType.Declined, caller.name(), Map.of("userUpn", caller.name()));
     workflow.offerWithdrawn(tasks.find(taskId).orElseThrow());
-    distributor.offerToFreedAgents(null);
     return view(find(taskId), true);
   }
 
@@ -396,7 +375,7 @@ public class ExternalTaskService {
   @Transactional
   public ExternalTaskView complete(String taskId) {
     Caller caller = Caller.current();
-    ExternalTask task = locks.lockForTask(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
     if (!caller.name().equalsIgnoreCase(String.valueOf(task.assignedUserUpn()))) {
       throw task.state() == TaskState.Connected || task.state() == TaskState.AfterWork
           ? ApiException.forbidden("the task is assigned to another agent")
@@ -429,7 +408,7 @@ public class ExternalTaskService {
     ServiceDefinition target =
         services.find(targetServiceUpn)
             .orElseThrow(() -> ApiException.invalid("serviceUpn", "knownService", "no service '" + targetServiceUpn + "'"));
-    ExternalTask task = locks.lockForTask(taskId, target.upn()).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
     if (!EnumSet.of(TaskState.InWorkflow, TaskState.Queued, TaskState.Offered).contains(task.state())) {
       throw ApiException.wrongState("only a task that waits for an agent can be transferred; it is " + task.state());
     }
@@ -441,8 +420,6 @@ public class ExternalTaskService {
       transitions.endOffer(task, false);
     }
     tasks.setService(taskId, target.upn());
-    services.adjustOpenTasks(task.serviceUpn(), -1);
-    services.adjustOpenTasks(target.upn(), 1);
     if (wasOffered || task.state() == TaskState.Queued) {
       transitions.requeue(taskId);
     }
@@ -451,10 +428,18 @@ public class ExternalTaskService {
     workflow.mirror(moved, Map.of("serviceUpn", target.upn()));
     if (wasOffered) {
       workflow.offerWithdrawn(moved);
-    } else if (moved.state() == TaskState.Queued) {
-      distributor.offerTask(taskId, false, "transferred");
     }
-    distributor.offerToFreedAgents(null);
+    if (moved.state() == TaskState.Queued) {
+      distributor.requestMatch(taskId, "transferred");
+    }
+    // last, in a fixed order: the services' counter rows stay locked until commit
+    if (task.serviceUpn().compareTo(target.upn()) < 0) {
+      services.adjustOpenTasks(task.serviceUpn(), -1);
+      services.adjustOpenTasks(target.upn(), 1);
+    } else {
+      services.adjustOpenTasks(target.upn(), 1);
+      services.adjustOpenTasks(task.serviceUpn(), -1);
+    }
     return view(find(taskId), true);
   }
 
@@ -472,7 +457,7 @@ public class ExternalTaskService {
         throw ApiException.invalid(name, "patchable", "cannot be changed; patchable are distributionPriority, expiresAt, preferredUsers");
       }
     }
-    ExternalTask task = locks.lockForTask(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
     if (task.state().isTerminal()) {
       throw ApiException.wrongState("the task already ended as " + task.state());
     }
@@ -521,7 +506,7 @@ public class ExternalTaskService {
   @Transactional
   public ExternalTaskView update(String taskId, TaskInformation info) {
     Caller caller = Caller.current();
-    ExternalTask task = locks.lockForTask(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
     if (task.state().isTerminal()) {
       throw ApiException.wrongState("the task already ended as " + task.state());
     }

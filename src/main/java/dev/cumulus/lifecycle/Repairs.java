@@ -103,7 +103,7 @@ class Repairs {
   }
 
   private boolean repairStaleOffer(String taskId) {
-    ExternalTask task = locks.lockForTask(taskId, servicesOfOffered(taskId)).orElse(null);
+    ExternalTask task = tasks.lock(taskId).orElse(null);
     if (task == null || task.state() != TaskState.Offered) {
       return false;
     }
@@ -112,7 +112,6 @@ class Repairs {
     transitions.requeue(taskId);
     events.record(taskId, TaskEventType.Repaired, TaskEvent.SYSTEM, Map.of("kind", "staleOffer", "userUpn", offered));
     workflow.offerWithdrawn(tasks.find(taskId).orElseThrow());
-    distributor.offerToFreedAgents(null);
     return true;
   }
 
@@ -136,7 +135,6 @@ class Repairs {
     log.warn("repaired agent {}: counted {} tasks but holds {}", upn, stored, actual);
     if (actual < stored) {
       distributor.agentFreed(upn);
-      distributor.offerToFreedAgents(null);
     }
     return true;
   }
@@ -191,7 +189,7 @@ class Repairs {
   }
 
   private boolean cancelOrphan(String taskId) {
-    ExternalTask task = locks.lockForTask(taskId, servicesOfOffered(taskId)).orElse(null);
+    ExternalTask task = tasks.lock(taskId).orElse(null);
     if (task == null || task.state().isTerminal()) {
       return false;
     }
@@ -201,16 +199,7 @@ class Repairs {
     // the instance is gone: nothing may be written to it any more
     tasks.setProcessInstance(taskId, null);
     transitions.cancel(tasks.find(taskId).orElseThrow(), TaskEvent.SYSTEM, "repair: the task's process instance no longer runs");
-    distributor.offerToFreedAgents(null);
     return true;
-  }
-
-  private String[] servicesOfOffered(String taskId) {
-    return jdbc.queryForList(
-            "select distinct m.service_upn from offer o join service_member m on m.user_upn = o.user_upn where o.task_id = ?",
-            String.class,
-            taskId)
-        .toArray(String[]::new);
   }
 
   private int each(String kind, List<String> ids, java.util.function.Predicate<String> repair) {

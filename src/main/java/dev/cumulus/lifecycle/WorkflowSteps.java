@@ -56,25 +56,31 @@ public class WorkflowSteps {
     this.transitions = transitions;
   }
 
-  /** Queue Task: into the service's queue, then offered at once if an agent is free. */
+  /**
+   * Queue Task: into the service's queue. The offer follows right after the step commits (see
+   * {@link Distributor}), so the instance waits for it at "Wait for an agent"; the result is empty.
+   */
   public Optional<Offer> queue(String taskId) {
-    ExternalTask task = locks.lockForTask(taskId).orElseThrow();
-    if (task.state() != TaskState.InWorkflow) {
-      // a task is queued once per stay; a repeated step only tries to distribute it again
-      return task.state() == TaskState.Queued ? distributor.offerTask(taskId, true, "queued") : Optional.empty();
+    ExternalTask task = tasks.lock(taskId).orElseThrow();
+    if (task.state() == TaskState.InWorkflow) {
+      tasks.markEnqueued(taskId, transitions.now());
+      transitions.requeue(taskId);
+      events.record(taskId, TaskEventType.Queued, TaskEvent.SYSTEM);
     }
-    tasks.markEnqueued(taskId, transitions.now());
-    transitions.requeue(taskId);
-    events.record(taskId, TaskEventType.Queued, TaskEvent.SYSTEM);
-    return distributor.offerTask(taskId, true, "queued");
+    // a task is queued once per stay; a repeated step only asks to distribute it again
+    if (tasks.find(taskId).orElseThrow().state() == TaskState.Queued) {
+      distributor.requestMatch(taskId, "queued");
+    }
+    return Optional.empty();
   }
 
-  /** After an offer ended without acceptance: offer the task to the next agent, if any is free. */
+  /** After an offer ended without acceptance: the task is offered to the next agent after commit. */
   public Optional<Offer> redistribute(String taskId) {
-    ExternalTask task = locks.lockForTask(taskId).orElseThrow();
-    Optional<Offer> offer = task.state() == TaskState.Queued ? distributor.offerTask(taskId, true, "offerEnded") : Optional.empty();
-    distributor.offerToFreedAgents(taskId);
-    return offer;
+    ExternalTask task = tasks.lock(taskId).orElseThrow();
+    if (task.state() == TaskState.Queued) {
+      distributor.requestMatch(taskId, "offerEnded");
+    }
+    return Optional.empty();
   }
 
   /**
@@ -82,8 +88,7 @@ public class WorkflowSteps {
    * Broadcast round that timed out ends for everyone, without RONA for anybody.
    */
   public void recordRona(String taskId, String userUpn) {
-    List<String> offered = offers.usersOffered(taskId);
-    ExternalTask task = locks.lockForTask(taskId, servicesOf(offered)).orElseThrow();
+    ExternalTask task = tasks.lock(taskId).orElseThrow();
     if (task.state() != TaskState.Offered || !offers.usersOffered(taskId).contains(userUpn)) {
       return;
     }
@@ -99,27 +104,20 @@ public class WorkflowSteps {
     events.record(taskId, TaskEventType.Rona, TaskEvent.SYSTEM, Map.of("userUpn", userUpn));
   }
 
-  private String[] servicesOf(List<String> users) {
-    var all = new java.util.TreeSet<String>();
-    users.forEach(u -> all.addAll(agents.servicesOf(u)));
-    return all.toArray(String[]::new);
-  }
-
   /** The lifetime ended before an agent accepted the task. */
   public void expire(String taskId) {
-    ExternalTask task = locks.lockForTask(taskId).orElseThrow();
+    ExternalTask task = tasks.lock(taskId).orElseThrow();
     if (task.state().isTerminal() || task.state() == TaskState.Connected || task.state() == TaskState.AfterWork) {
       return;
     }
     transitions.endOffer(task, false);
     transitions.finish(task, TaskState.Expired, Outcome.Expired);
     events.record(taskId, TaskEventType.Expired, TaskEvent.SYSTEM, Map.of("expiresAt", java.time.format.DateTimeFormatter.ISO_INSTANT.format(task.expiresAt())));
-    distributor.offerToFreedAgents(taskId);
   }
 
   /** After-work time is over (or ended early): the task is completed and the agent free again. */
   public void close(String taskId) {
-    ExternalTask task = locks.lockForTask(taskId).orElseThrow();
+    ExternalTask task = tasks.lock(taskId).orElseThrow();
     if (task.state() != TaskState.Connected && task.state() != TaskState.AfterWork) {
       return;
     }
@@ -129,7 +127,6 @@ public class WorkflowSteps {
     distributor.agentFreed(agent);
     transitions.finish(task, TaskState.Completed, Outcome.Handled);
     events.record(taskId, TaskEventType.Completed, agent, Map.of("userUpn", agent));
-    distributor.offerToFreedAgents(taskId);
   }
 
   /**
@@ -137,12 +134,11 @@ public class WorkflowSteps {
    * example from Cockpit) or a custom workflow ended without handling it: the task is cancelled.
    */
   public void workflowEnded(String taskId, String actor, String reason) {
-    Optional<ExternalTask> task = locks.lockForTask(taskId);
+    Optional<ExternalTask> task = tasks.lock(taskId);
     if (task.isEmpty() || task.get().state().isTerminal()) {
       return;
     }
     transitions.cancel(task.get(), actor == null ? TaskEvent.SYSTEM : actor, reason == null ? "workflow ended" : reason);
-    distributor.offerToFreedAgents(taskId);
   }
 
   public void processInstanceStarted(String taskId, String processInstanceId) {
