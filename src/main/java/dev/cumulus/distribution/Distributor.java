@@ -65,6 +65,7 @@ public class Distributor {
   private final DistributionProperties properties;
   private final Clock clock;
   private final RoutingLocks locks;
+  private final WaitEstimator waits;
   private final TransactionTemplate ownTransaction;
 
   public Distributor(
@@ -79,6 +80,7 @@ public class Distributor {
       DistributionProperties properties,
       Clock clock,
       RoutingLocks locks,
+      WaitEstimator waits,
       PlatformTransactionManager transactions) {
     this.tasks = tasks;
     this.agents = agents;
@@ -91,6 +93,7 @@ public class Distributor {
     this.properties = properties;
     this.clock = clock;
     this.locks = locks;
+    this.waits = waits;
     this.ownTransaction = new TransactionTemplate(transactions);
     this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
   }
@@ -403,6 +406,7 @@ public class Distributor {
       services.offered(service.upn(), upn, now);
     }
     tasks.setState(task.id(), TaskState.Offered, userUpns.get(0));
+    waits.offered(service.upn());
     var detail = new LinkedHashMap<String, String>();
     detail.put("userUpn", String.join(",", userUpns));
     detail.put("rule", rule);

@@ -36,6 +36,14 @@ public class WaitEstimator {
     return rate <= 0 ? null : (long) Math.ceil(position / rate);
   }
 
+  /** An offer was made: a service that had served nobody gets an estimate at once (on this node). */
+  public void offered(String serviceUpn) {
+    Rate cached = rates.get(serviceUpn);
+    if (cached != null && cached.perSecond() <= 0) {
+      rates.remove(serviceUpn);
+    }
+  }
+
   private double rate(String serviceUpn) {
     OffsetDateTime now = OffsetDateTime.now(clock);
     Rate cached = rates.get(serviceUpn);
@@ -48,10 +56,7 @@ public class WaitEstimator {
               now.minus(WINDOW),
               serviceUpn);
       cached = new Rate((offers == null ? 0 : offers) / (double) WINDOW.getSeconds(), now);
-      if (cached.perSecond() > 0) {
-        // a service that served nobody is asked again next time: its first offer changes the answer
-        rates.put(serviceUpn, cached);
-      }
+      rates.put(serviceUpn, cached);
     }
     return cached.perSecond();
   }

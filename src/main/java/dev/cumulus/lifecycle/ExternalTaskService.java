@@ -9,6 +9,7 @@ import dev.cumulus.distribution.RoutingLocks;
 import dev.cumulus.distribution.ServiceDefinition;
 import dev.cumulus.distribution.ServiceStore;
 import dev.cumulus.distribution.WaitEstimator;
+import dev.cumulus.distribution.QueuePositions;
 import dev.cumulus.distribution.RoutingTrace;
 import dev.cumulus.distribution.Eligibility;
 import dev.cumulus.distribution.DistributionType;
@@ -77,6 +78,7 @@ public class ExternalTaskService {
   private final Validator validator;
   private final TransactionTemplate transaction;
   private final WaitEstimator waits;
+  private final QueuePositions positions;
   private final RoutingTrace trace;
 
   ExternalTaskService(
@@ -96,7 +98,8 @@ public class ExternalTaskService {
       Validator validator,
       TransactionTemplate transaction,
       WaitEstimator waits,
-      RoutingTrace trace) {
+      RoutingTrace trace,
+      QueuePositions positions) {
     this.tasks = tasks;
     this.events = events;
     this.services = services;
@@ -113,6 +116,7 @@ public class ExternalTaskService {
     this.validator = validator;
     this.transaction = transaction;
     this.waits = waits;
+    this.positions = positions;
     this.trace = trace;
   }
 
@@ -557,7 +561,7 @@ public class ExternalTaskService {
   ExternalTaskView view(ExternalTask task, boolean withEvents) {
     ServiceDefinition service = services.find(task.serviceUpn()).orElse(null);
     String serviceName = service == null ? task.serviceUpn() : service.displayName();
-    Long position = task.state() == TaskState.Queued ? queue.position(task.id()).orElse(null) : null;
+    Long position = task.state() == TaskState.Queued ? positions.of(task.id()).orElse(null) : null;
     Long estimatedWait = position == null ? null : waits.estimate(task.serviceUpn(), position);
     Integer level = task.state() == TaskState.Queued && service != null ? distributor.levelOf(task.id(), service) : null;
     List<String> offeredTo = task.state() == TaskState.Offered ? offers.usersOffered(task.id()) : null;
