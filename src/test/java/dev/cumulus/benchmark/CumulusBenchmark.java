@@ -1,0 +1,155 @@
+package dev.cumulus.benchmark;
+
+import dev.cumulus.support.PostgresServer;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The performance harness of issue 3. It is not a test with timed assertions: it prints figures with
+ * their targets and PASS/MISS, and fails only when something is broken. Run it with
+ *
+ * <pre>./mvnw -B -Pbenchmark verify</pre>
+ *
+ * (add {@code -Dbench.scale=quick} for a two-minute smoke run; see {@link Settings} for every knob).
+ * For each database (an H2 file database in a temporary directory, then PostgreSQL: the server named
+ * by {@code CUMULUS_IT_POSTGRES_URL}/_USER/_PASSWORD, otherwise an embedded one) it starts Cumulus
+ * in this JVM on a random port and measures, through its REST API as flows and agents would:
+ *
+ * <ol>
+ *   <li>the raw engine rate: start → user task instances per second, engine API, 4 threads;
+ *   <li>AddExternalTask per second through HTTP with concurrent flows, and its ratio to (1);
+ *   <li>full lives per second (create → offer → accept → complete) with simulated agents;
+ *   <li>create → offer latency with free agents;
+ *   <li>agent frees up → next offer latency with 10,000 queued;
+ *   <li>queuePosition read latency with 100,000 queued, and heap used.
+ * </ol>
+ *
+ * The table goes to standard output and to {@code target/benchmark-results.txt}.
+ */
+class CumulusBenchmark {
+
+  private static final long STARTED = System.nanoTime();
+
+  @Test
+  void benchmark() throws Exception {
+    Settings settings = Settings.fromSystemProperties();
+    var reports = new ArrayList<Report>();
+    log("settings: " + settings);
+    for (String database : settings.databases()) {
+      switch (database.toLowerCase()) {
+        case "h2" -> reports.add(runH2(settings));
+        case "postgres", "postgresql", "pg" -> reports.add(runPostgres(settings));
+        default -> throw new IllegalArgumentException("bench.databases: unknown database '" + database + "' (h2, postgres)");
+      }
+    }
+    var out = new StringBuilder();
+    out.append("\n######## Cumulus benchmark (issue 3) ########\n");
+    out.append(machine()).append('\n');
+    out.append("load average (1/5/15 min) at the end: ").append(loadAverages()).append(" — other work on the machine lowers every figure\n");
+    out.append("settings: ").append(settings).append('\n');
+    out.append(String.format("whole run: %.1f min%n%n", (System.nanoTime() - STARTED) / 60e9));
+    for (Report r : reports) {
+      out.append(r.render()).append('\n');
+    }
+    System.out.println(out);
+    Path file = Path.of(System.getProperty("basedir", System.getProperty("user.dir")), "target", "benchmark-results.txt");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, out.toString());
+    log("written to " + file);
+  }
+
+  private Report runH2(Settings settings) throws Exception {
+    var report = new Report("H2 (file database)");
+    Path dir = Files.createTempDirectory("cumulus-bench-h2");
+    String url = "jdbc:h2:file:" + dir.resolve("cumulus") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE";
+    try (var run = DatabaseRun.start(settings, report, url, "sa", "", false)) {
+      run.runAll();
+    } finally {
+      deleteTree(dir);
+    }
+    return report;
+  }
+
+  private Report runPostgres(Settings settings) throws Exception {
+    String where = System.getenv("CUMULUS_IT_POSTGRES_URL") == null ? "embedded server" : "server from CUMULUS_IT_POSTGRES_URL";
+    var report = new Report("PostgreSQL (" + where + ")");
+    var db = PostgresServer.freshDatabase();
+    try (var run = DatabaseRun.start(settings, report, db.url(), db.user(), db.password(), true)) {
+      run.runAll();
+    } finally {
+      if (Boolean.getBoolean("bench.keepDatabase")) {
+        log("kept database " + db.url());
+      } else {
+        drop(db);
+      }
+    }
+    return report;
+  }
+
+  /** The benchmark's database holds 100,000+ tasks: drop it (a server given by the environment keeps no litter). */
+  private static void drop(PostgresServer.Database db) {
+    String url = db.url();
+    int slash = url.lastIndexOf('/');
+    int query = url.indexOf('?', slash);
+    String name = url.substring(slash + 1, query < 0 ? url.length() : query);
+    String adminUrl = url.substring(0, slash + 1) + "postgres" + (query < 0 ? "" : url.substring(query));
+    try (Connection c = DriverManager.getConnection(adminUrl, db.user(), db.password()); Statement st = c.createStatement()) {
+      st.execute("drop database if exists " + name + " with (force)");
+    } catch (SQLException e) {
+      log("could not drop database " + name + ": " + e.getMessage());
+    }
+  }
+
+  private static String machine() {
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    long memoryMb = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize() / (1024 * 1024) : -1;
+    return String.format(
+        "machine: %d cores (%s), %,d MB RAM, %s %s; Java %s (%s), max heap %,d MB; the load generator, Cumulus and the"
+            + " database share these cores",
+        Runtime.getRuntime().availableProcessors(), cpuModel(), memoryMb, os.getName(), os.getVersion(),
+        System.getProperty("java.version"), System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() / (1024 * 1024));
+  }
+
+  private static String loadAverages() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " / " + f[1] + " / " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+
+  private static String cpuModel() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  static void log(String message) {
+    System.out.println(
+        "[bench " + LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + String.format(" +%.0fs] ", (System.nanoTime() - STARTED) / 1e9)
+            + message);
+  }
+}
