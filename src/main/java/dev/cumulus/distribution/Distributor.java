@@ -117,8 +117,19 @@ public class Distributor {
     pending().services.add(serviceUpn);
   }
 
-  /** Runs what committed changes asked for, each in a short transaction under the routing locks. */
+  /**
+   * Runs what committed changes asked for, each in a short transaction under the routing locks. Freed
+   * agents go first, so each gets the highest-ordered task of all its services (a task that went back
+   * to the queue in the same change does not jump ahead of older or higher ones); then the tasks, then
+   * whole services.
+   */
   private void runPending(Pending work) {
+    for (String upn : work.agents) {
+      matchInOwnTransaction("agent " + upn, () -> {
+        locks.lockForAgent(upn);
+        offerToAgent(upn);
+      });
+    }
     work.tasks.forEach((taskId, trigger) ->
         matchInOwnTransaction("task " + taskId, () -> {
           Optional<ExternalTask> task = locks.lockForTask(taskId);
@@ -126,12 +137,6 @@ public class Distributor {
             offerTask(taskId, trigger);
           }
         }));
-    for (String upn : work.agents) {
-      matchInOwnTransaction("agent " + upn, () -> {
-        locks.lockForAgent(upn);
-        offerToAgent(upn);
-      });
-    }
     for (String serviceUpn : work.services) {
       matchInOwnTransaction("service " + serviceUpn, () -> {
         locks.lockServices(List.of(serviceUpn));
@@ -179,6 +184,32 @@ public class Distributor {
         && m.onDuty()
         && m.agent().presence() != Presence.Offline
         && (m.refusedAt() == null || !m.refusedAt().isAfter(refusedAfter));
+  }
+
+  /**
+   * The task's preferred users changed: its window is worked out again (as on enqueue, from its first
+   * queueing), and it is matched again after commit.
+   */
+  public void preferredUsersChanged(ExternalTask task) {
+    queue.entry(task.id()).ifPresent(entry -> {
+      ExternalTask withAge = tasks.find(task.id()).orElseThrow();
+      enqueue(withAge);
+      requestMatch(task.id(), "preferredUsersChanged");
+    });
+  }
+
+  /** The service's members changed: windows waiting only for users who left open now. */
+  public void windowsMayHaveEnded(String serviceUpn) {
+    queue.widenWindows(serviceUpn, now());
+  }
+
+  /** A user can no longer take tasks soon (Offline, off duty): windows waiting only for them open now. */
+  public void preferredUserGone(String userUpn) {
+    OffsetDateTime now = now();
+    for (String serviceUpn : agents.servicesOf(userUpn)) {
+      queue.widenWindows(serviceUpn, now);
+      requestServiceMatch(serviceUpn);
+    }
   }
 
   /** The task's own priority changed: its place in the queue follows, aging included. */

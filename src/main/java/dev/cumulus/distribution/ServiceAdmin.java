@@ -120,6 +120,8 @@ public class ServiceAdmin {
             null,
             null);
     boolean created = services.upsert(definition, OffsetDateTime.now(clock));
+    // members may have left: windows that waited only for them open now
+    distributor.windowsMayHaveEnded(upn);
     distributor.requestServiceMatch(upn);
     return new Saved(services.findWithMembers(upn).orElseThrow(), created);
   }

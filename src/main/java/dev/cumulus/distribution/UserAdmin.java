@@ -136,8 +136,9 @@ public class UserAdmin {
     boolean becameAvailable = presence == Presence.Available && before.presence() != Presence.Available;
     agents.setPresence(upn, presence, now, becameAvailable);
     if (presence == Presence.Offline) {
-      // going Offline resets persistent RONA flags
+      // going Offline resets persistent RONA flags, and ends windows that waited only for this user
       services.resetRona(upn, null);
+      distributor.preferredUserGone(upn);
     } else {
       distributor.agentFreed(upn);
     }
@@ -154,6 +155,8 @@ public class UserAdmin {
     }
     if (onDuty) {
       distributor.agentFreed(upn);
+    } else {
+      distributor.preferredUserGone(upn);
     }
     return view(upn);
   }

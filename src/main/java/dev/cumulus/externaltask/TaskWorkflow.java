@@ -20,6 +20,9 @@ public interface TaskWorkflow {
 
   void accepted(ExternalTask task, String userUpn);
 
+  /** A Broadcast offer's first agent declined while others' offers stand: the offer task names the next. */
+  void offerReassigned(ExternalTask task, String userUpn);
+
   /** The agent finished handling; after-work time starts, or the task closes at once when it is 0. */
   void handled(ExternalTask task, int afterWorkSeconds);
 

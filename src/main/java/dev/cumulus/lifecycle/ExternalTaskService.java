@@ -364,8 +364,13 @@ public class ExternalTaskService {
     ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
     requireOfferedTo(task, caller);
     transitions.endOffer(task, caller.name(), true);
-    if (!offers.usersOffered(taskId).isEmpty()) {
-      // Broadcast: the others' offers stand
+    List<String> remaining = offers.usersOffered(taskId);
+    if (!remaining.isEmpty()) {
+      // Broadcast: the others' offers stand; the task (and its offer in the workflow) names one of them
+      if (caller.name().equalsIgnoreCase(String.valueOf(task.assignedUserUpn()))) {
+        tasks.setState(taskId, TaskState.Offered, remaining.get(0));
+        workflow.offerReassigned(tasks.find(taskId).orElseThrow(), remaining.get(0));
+      }
       events.record(taskId, TaskEventType.Declined, caller.name(), Map.of("userUpn", caller.name()));
       return view(find(taskId), true);
     }
@@ -501,6 +506,7 @@ public class ExternalTaskService {
       List<PreferredUser> preferred = preferredUsersFrom(patch.get("preferredUsers"));
       ExternalTask current = tasks.find(taskId).orElseThrow();
       tasks.setDetails(taskId, current.customer(), current.contextParameters(), preferred);
+      distributor.preferredUsersChanged(tasks.find(taskId).orElseThrow());
       events.record(taskId, TaskEventType.Updated, caller.name(), Map.of("field", "preferredUsers"));
     }
     return view(find(taskId), true);
@@ -538,6 +544,9 @@ public class ExternalTaskService {
       checkPreferredUsers("preferredUsers", info.preferredUsers());
     }
     tasks.setDetails(taskId, customer, new ArrayList<>(merged.values()), preferred);
+    if (info.preferredUsers() != null) {
+      distributor.preferredUsersChanged(tasks.find(taskId).orElseThrow());
+    }
     for (ContextParameter p : changed) {
       var detail = new LinkedHashMap<String, String>();
       detail.put("parameterName", p.name());

@@ -57,6 +57,11 @@ class CamundaTaskWorkflow implements TaskWorkflow {
     guarded(task, () -> taskService.complete(userTask(task, TASK_OFFER).getId(), Map.of(VAR_AGENT, userUpn)));
   }
 
+  @Override
+  public void offerReassigned(ExternalTask task, String userUpn) {
+    guarded(task, () -> taskService.setAssignee(userTask(task, TASK_OFFER).getId(), userUpn));
+  }
+
   /**
    * An agent's answer can race a timer of the same instance (offer timeout, after-work end): the
    * engine's optimistic lock then refuses one of them. The caller's transaction rolls back and the
