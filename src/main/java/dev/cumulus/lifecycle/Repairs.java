@@ -108,7 +108,8 @@ class Repairs {
       return false;
     }
     String offered = String.join(",", jdbc.queryForList("select user_upn from offer where task_id = ? order by user_upn", String.class, taskId));
-    transitions.endOffer(task, false);
+    // unanswered past its timeout: like RONA, the agent is not offered this task again right away
+    transitions.endOffer(task, true);
     transitions.requeue(taskId);
     events.record(taskId, TaskEventType.Repaired, TaskEvent.SYSTEM, Map.of("kind", "staleOffer", "userUpn", offered));
     workflow.offerWithdrawn(tasks.find(taskId).orElseThrow());
