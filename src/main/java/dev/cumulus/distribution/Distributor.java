@@ -350,10 +350,14 @@ public class Distributor {
       for (QueueStore.Entry candidate : queue.nextFor(userUpn, agent.get().presence(), now, refusedAfter(), null, 50)) {
         ServiceDefinition service = seen.computeIfAbsent(candidate.serviceUpn(), s -> services.find(s).orElseThrow());
         int level = service.settings().levelAfter(Math.max(0, Duration.between(candidate.enqueuedAt(), now).getSeconds()));
-        if (level < 0 || agent.get().skills().containsAll(service.settings().skillLevels().get(level).skills())) {
-          next = candidate;
-          break;
+        if (level >= 0 && !agent.get().skills().containsAll(service.settings().skillLevels().get(level).skills())) {
+          continue;
         }
+        if (leftForAPreferredUser(candidate, service, userUpn)) {
+          continue;
+        }
+        next = candidate;
+        break;
       }
       if (next == null) {
         return;
@@ -379,6 +383,22 @@ public class Distributor {
       trace.record(task.id(), now, "agentFreed", decision);
       offer(task, service, List.of(userUpn), Offer.RULE_AGENT_FREED, true);
     }
+  }
+
+  /**
+   * Preferred users come first: a task one of whose preferred users could take it now, and who ranks
+   * above this agent, is left for them (they are matched in the same round).
+   */
+  private boolean leftForAPreferredUser(QueueStore.Entry candidate, ServiceDefinition service, String userUpn) {
+    ExternalTask task = tasks.find(candidate.taskId()).orElse(null);
+    if (task == null || task.preferredUsers().isEmpty()) {
+      return false;
+    }
+    Eligibility.Decision decision = decide(task, candidate, service);
+    if (!decision.found() || decision.chosen().stream().anyMatch(userUpn::equalsIgnoreCase)) {
+      return false;
+    }
+    return Offer.RULE_PREFERRED.equals(decision.rule());
   }
 
   /** Whether any member of the service could take a task now, as far as duty, presence and capacity go. */
