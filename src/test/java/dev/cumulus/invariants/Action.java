@@ -359,8 +359,7 @@ sealed interface Action {
             } else {
               d.tasks.update(t.id, d.request(Map.of("preferredUsers", prefs), TaskInformation.class));
             }
-            t.preferred = preferred.stream().map(p -> p.in(w)).toList();
-            t.preferredChangedWhileQueued |= t.state == TaskState.Queued;
+            w.preferredUsersChanged(t, preferred.stream().map(p -> p.in(w)).toList());
             return Result.ok();
           });
     }
@@ -703,7 +702,7 @@ sealed interface Action {
       return d.asAdmin(
           () -> {
             d.services.save(s.upn, d.request(serviceBody(s, members), ServiceAdmin.ServiceRequest.class));
-            s.setMembers(members);
+            w.membersChanged(s, members);
             return Result.ok();
           });
     }

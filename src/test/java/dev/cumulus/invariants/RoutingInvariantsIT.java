@@ -109,6 +109,7 @@ class RoutingInvariantsIT {
     var toleratedSeen = new TreeMap<String, List<String>>();
     var shrunkInvariants = new LinkedHashMap<String, Integer>();
     String tagBase = Long.toString(seed & 0xffffffL, 36);
+    int ran = 0;
 
     for (int stream = first; stream <= last; stream++) {
       var random = new Random(streamSeed(seed, stream));
@@ -133,16 +134,14 @@ class RoutingInvariantsIT {
           report += shrink(runner, tag, spec, run, invariant);
         }
         failures.add(report);
-        System.out.println(report);
-        if (failures.size() >= 10) {
-          break;
-        }
+        // the first ten in full; then one line each, the run goes on
+        System.out.println(failures.size() <= 10 ? report : "=== stream " + stream + " of seed " + seed + " broke " + run.invariants());
       }
+      ran++;
     }
 
     double seconds = (System.nanoTime() - started) / 1e9;
     double cpu = (threads.getCurrentThreadCpuTime() - cpuStarted) / 1e9;
-    int ran = last - first + 1;
     String summary =
         String.format(
             "RoutingInvariantsIT: seed=%d streams=%d steps=%d (refused: %d) offers=%d failing streams=%d in %.1f s (%.1f ms/step;"

@@ -279,8 +279,9 @@ final class World {
     }
     agent.presence = presence;
     if (presence == Presence.Offline) {
-      // going Offline resets persistent RONA flags
+      // going Offline resets persistent RONA flags, and ends windows that waited only for this user
       services.forEach(s -> Optional.ofNullable(s.members.get(agent.upn)).ifPresent(m -> m.ronaFlagged = false));
+      preferredUserGone(agent);
     }
   }
 
@@ -289,6 +290,45 @@ final class World {
     m.onDuty = onDuty;
     if (!onDuty) {
       m.ronaFlagged = false;
+      preferredUserGone(agent);
+    }
+  }
+
+  void membersChanged(ServiceModel service, List<String> upns) {
+    service.setMembers(upns);
+    widenWindows(service);
+  }
+
+  /** New preferred users: a queued task's window is worked out again, as on enqueue. */
+  void preferredUsersChanged(TaskModel task, List<Pref> preferred) {
+    task.preferred = List.copyOf(preferred);
+    if (task.state == TaskState.Queued) {
+      task.preferredChangedWhileQueued = true;
+      task.window = opensWindow(task);
+    }
+  }
+
+  /** A user went Offline or off duty: in each of their services, windows no preferred user could use end. */
+  private void preferredUserGone(AgentModel agent) {
+    services.stream().filter(s -> s.members.containsKey(agent.upn)).forEach(this::widenWindows);
+  }
+
+  /**
+   * Cumulus's widening of windows (QueueStore.widenWindows): a window ends when none of the task's
+   * preferred users is a member on duty and not Offline. (README's rule also leaves out preferred users
+   * who refused the task; {@link Invariants} checks that rule separately.)
+   */
+  private void widenWindows(ServiceModel service) {
+    for (TaskModel t : tasks.values()) {
+      if (t.state == TaskState.Queued && t.window && t.service.equals(service.upn)) {
+        boolean someoneCould =
+            t.preferred.stream()
+                .map(p -> agent(p.upn()))
+                .anyMatch(a -> a != null && isOnDuty(a, t.service) && a.presence != Presence.Offline);
+        if (!someoneCould) {
+          t.window = false;
+        }
+      }
     }
   }
 
