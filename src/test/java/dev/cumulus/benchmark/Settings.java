@@ -27,6 +27,7 @@ record Settings(
     int readsWarmup,
     int reads,
     int readsSeconds,
+    int quietReads,
     boolean diagnostics) {
 
   static Settings fromSystemProperties() {
@@ -50,6 +51,7 @@ record Settings(
         integer("bench.reads.warmup", quick ? 100 : 100),
         integer("bench.reads", quick ? 300 : 500),
         integer("bench.reads.seconds", quick ? 15 : 30),
+        integer("bench.reads.quiet", quick ? 3 : 10),
         !"false".equalsIgnoreCase(System.getProperty("bench.diagnostics", "true")));
   }
 

@@ -57,7 +57,7 @@ final class Invariants {
   static final String ASSIGNED = "assigned agent holds the task";
   static final String REOFFER = "3 queue order: a withdrawn offer goes back first";
   static final String BROADCAST_SWEEPS = "3 queue order: a Broadcast takes freed agents past their best task";
-  static final String PREFERRED_FREED = "4 preferred users first: agents freed together are served in turn";
+  static final String PREFERRED_FREED = "4 preferred users first: a freed agent takes the task from a better preferred user";
   static final String NEW_PREFERRED = "3 work conservation: new preferred users wait for the sweeper";
   static final String MODEL = "model and database agree";
   static final String WORKFLOW = "workflow mirrors the task";
@@ -335,8 +335,8 @@ final class Invariants {
         .min(World.QUEUE_ORDER)
         .ifPresent(
             better ->
-                fail(t.withdrawnThisStep.contains(a.upn) ? REOFFER
-                        : Offer.RULE_BROADCAST.equals(rule) && a.freedThisStep ? BROADCAST_SWEEPS
+                fail(Offer.RULE_BROADCAST.equals(rule) && a.freedThisStep ? BROADCAST_SWEEPS
+                        : t.withdrawnThisStep.contains(a.upn) ? REOFFER
                         : better.preferredChangedWhileQueued && better.preferenceOf(a.upn).isPresent() ? NEW_PREFERRED : QUEUE_ORDER,
                     "%s offered %s (%s, %s, enqueued %s, rule %s%s) while %s (%s, %s, enqueued %s), ahead in queue order, waited for them",
                     a.name(), t.label, t.priority, n(t.service), t.enqueuedAt, rule,
@@ -357,11 +357,8 @@ final class Invariants {
     boolean served = chosen.stream().anyMatch(a -> t.preferenceOf(a.upn).map(p -> p == best).orElse(false));
     boolean direct = chosen.size() == 1;
     if (!served || direct && t.preferenceOf(chosen.get(0).upn).isEmpty()) {
-      // the better preferred user was freed in this same step, and simply came later in turn
-      boolean inTurn =
-          Offer.RULE_AGENT_FREED.equals(rule)
-              && w.eligibleFor(t).stream().anyMatch(x -> x.freedThisStep && t.preferenceOf(x.upn).map(p -> p == best).orElse(false));
-      fail(inTurn ? PREFERRED_FREED : PREFERRED_FIRST, "%s offered to %s (rule %s) although preferred users %s could take it", t.label,
+      // a freed agent is served the best task it may take, without asking whether a better preferred user could take it
+      fail(Offer.RULE_AGENT_FREED.equals(rule) ? PREFERRED_FREED : PREFERRED_FIRST, "%s offered to %s (rule %s) although preferred users %s could take it", t.label,
           chosen.stream().map(a -> a.name() + t.preferenceOf(a.upn).map(p -> " preferred " + p).orElse(" not preferred")).toList(), rule,
           preferredEligible);
     }
