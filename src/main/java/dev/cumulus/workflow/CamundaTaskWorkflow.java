@@ -59,7 +59,11 @@ class CamundaTaskWorkflow implements TaskWorkflow {
 
   @Override
   public void offerReassigned(ExternalTask task, String userUpn) {
-    guarded(task, () -> taskService.setAssignee(userTask(task, TASK_OFFER).getId(), userUpn));
+    guarded(task, () -> {
+      taskService.setAssignee(userTask(task, TASK_OFFER).getId(), userUpn);
+      // the offer timeout ("Record no answer") reads this variable to know whose offer timed out
+      runtime.setVariable(task.processInstanceId(), VAR_OFFERED_USER, userUpn);
+    });
   }
 
   /**
