@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -200,14 +201,14 @@ public class Distributor {
 
   /** The service's members changed: windows waiting only for users who left open now. */
   public void windowsMayHaveEnded(String serviceUpn) {
-    queue.widenWindows(serviceUpn, now());
+    queue.widenWindows(serviceUpn, now(), refusedAfter());
   }
 
   /** A user can no longer take tasks soon (Offline, off duty): windows waiting only for them open now. */
   public void preferredUserGone(String userUpn) {
     OffsetDateTime now = now();
     for (String serviceUpn : agents.servicesOf(userUpn)) {
-      queue.widenWindows(serviceUpn, now);
+      queue.widenWindows(serviceUpn, now, now.minus(properties.refusalCooldown()));
       requestServiceMatch(serviceUpn);
     }
   }
@@ -249,8 +250,9 @@ public class Distributor {
     if (entry.isEmpty()) {
       return Optional.empty();
     }
+    boolean broadcast = service.settings().distributionType() == DistributionType.Broadcast;
     for (int attempt = 0; attempt < 3; attempt++) {
-      Eligibility.Decision decision = decide(task, entry.get(), service);
+      Eligibility.Decision decision = broadcast ? decideBroadcast(task, entry.get(), service) : decide(task, entry.get(), service);
       if (!decision.found()) {
         if (!"sweep".equals(trigger)) {
           trace.record(taskId, now(), trigger, decision);
@@ -321,11 +323,45 @@ public class Distributor {
   }
 
   private Eligibility.Decision decide(ExternalTask task, QueueStore.Entry entry, ServiceDefinition service) {
+    return decide(task, entry, service, Set.of());
+  }
+
+  private Eligibility.Decision decide(ExternalTask task, QueueStore.Entry entry, ServiceDefinition service, Set<String> betterTaskWaiting) {
     OffsetDateTime now = now();
     long waited = Math.max(0, Duration.between(entry.enqueuedAt(), now).getSeconds());
     return Eligibility.decide(
         task.preferredUsers(), entry.preferredUntil(), waited, service.settings(), agents.members(service.upn(), task.id()), now,
-        properties.refusalCooldown());
+        properties.refusalCooldown(), betterTaskWaiting);
+  }
+
+  /**
+   * A Broadcast round takes several agents at once: each must be one for whom this task is the
+   * highest-ordered task they may take. A chosen agent for whom a task ahead of it waits is left out
+   * (they get that task) and the next eligible member takes the place, until the round is full of
+   * agents for whom this is the best task.
+   */
+  private Eligibility.Decision decideBroadcast(ExternalTask task, QueueStore.Entry entry, ServiceDefinition service) {
+    Set<String> held = new HashSet<>();
+    Set<String> checked = new HashSet<>();
+    Map<String, ServiceDefinition> seen = new HashMap<>();
+    while (true) {
+      Eligibility.Decision decision = decide(task, entry, service, held);
+      boolean again = false;
+      for (String upn : decision.chosen()) {
+        String key = upn.toLowerCase();
+        if (checked.add(key)) {
+          Optional<Agent> agent = agents.find(upn);
+          Optional<QueueStore.Entry> best = agent.flatMap(a -> bestTaskFor(a, null, seen));
+          if (best.isPresent() && !best.get().taskId().equals(task.id())) {
+            held.add(key);
+            again = true;
+          }
+        }
+      }
+      if (!again) {
+        return decision;
+      }
+    }
   }
 
   /** The 1-based skill level of a queued task now, or null when its service requires no skills. */
@@ -346,19 +382,7 @@ public class Distributor {
         return;
       }
       OffsetDateTime now = now();
-      QueueStore.Entry next = null;
-      for (QueueStore.Entry candidate : queue.nextFor(userUpn, agent.get().presence(), now, refusedAfter(), null, 50)) {
-        ServiceDefinition service = seen.computeIfAbsent(candidate.serviceUpn(), s -> services.find(s).orElseThrow());
-        int level = service.settings().levelAfter(Math.max(0, Duration.between(candidate.enqueuedAt(), now).getSeconds()));
-        if (level >= 0 && !agent.get().skills().containsAll(service.settings().skillLevels().get(level).skills())) {
-          continue;
-        }
-        if (leftForAPreferredUser(candidate, service, userUpn)) {
-          continue;
-        }
-        next = candidate;
-        break;
-      }
+      QueueStore.Entry next = bestTaskFor(agent.get(), now, seen).orElse(null);
       if (next == null) {
         return;
       }
@@ -383,6 +407,27 @@ public class Distributor {
       trace.record(task.id(), now, "agentFreed", decision);
       offer(task, service, List.of(userUpn), Offer.RULE_AGENT_FREED, true);
     }
+  }
+
+  /**
+   * The highest-ordered queued task, over all the agent's services, that the agent may take now
+   * (skills of the task's current level included), leaving aside tasks that go to a preferred user
+   * who ranks above the agent.
+   */
+  private Optional<QueueStore.Entry> bestTaskFor(Agent agent, OffsetDateTime at, Map<String, ServiceDefinition> seen) {
+    OffsetDateTime now = at == null ? now() : at;
+    for (QueueStore.Entry candidate : queue.nextFor(agent.upn(), agent.presence(), now, refusedAfter(), null, 50)) {
+      ServiceDefinition service = seen.computeIfAbsent(candidate.serviceUpn(), s -> services.find(s).orElseThrow());
+      int level = service.settings().levelAfter(Math.max(0, Duration.between(candidate.enqueuedAt(), now).getSeconds()));
+      if (level >= 0 && !agent.skills().containsAll(service.settings().skillLevels().get(level).skills())) {
+        continue;
+      }
+      if (leftForAPreferredUser(candidate, service, agent.upn())) {
+        continue;
+      }
+      return Optional.of(candidate);
+    }
+    return Optional.empty();
   }
 
   /**
@@ -432,7 +477,7 @@ public class Distributor {
   public int refreshQueue(String serviceUpn) {
     ServiceDefinition service = services.find(serviceUpn).orElseThrow();
     OffsetDateTime now = now();
-    int changed = queue.widenWindows(serviceUpn, now);
+    int changed = queue.widenWindows(serviceUpn, now, now.minus(properties.refusalCooldown()));
     int step = service.settings().agingStepSeconds();
     if (step > 0) {
       int low = DistributionPriority.Low.rank();

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -49,6 +50,23 @@ public final class Eligibility {
       List<Member> members,
       OffsetDateTime now,
       Duration refusalCooldown) {
+    return decide(preferred, preferredUntil, waitedSeconds, settings, members, now, refusalCooldown, Set.of());
+  }
+
+  /**
+   * @param betterTaskWaiting members (lower case) for whom a task ahead of this one in queue order
+   *     waits: not chosen ({@link Verdict#betterTaskWaiting}), so that a Broadcast never takes an agent
+   *     past the highest-ordered task the agent may take
+   */
+  public static Decision decide(
+      List<PreferredUser> preferred,
+      OffsetDateTime preferredUntil,
+      long waitedSeconds,
+      DistributionSettings settings,
+      List<Member> members,
+      OffsetDateTime now,
+      Duration refusalCooldown,
+      Set<String> betterTaskWaiting) {
     Map<String, Integer> preference =
         preferred.stream().collect(Collectors.toMap(p -> p.upn().toLowerCase(), PreferredUser::effectivePriority, Math::min));
     boolean windowOpen = preferredUntil != null && preferredUntil.isAfter(now);
@@ -62,6 +80,9 @@ public final class Eligibility {
       memberUpns.add(m.upn().toLowerCase());
       Integer pref = preference.get(m.upn().toLowerCase());
       Verdict verdict = check(m, pref != null, windowOpen, requiredSkills, settings, now, refusalCooldown);
+      if (verdict == null && betterTaskWaiting.contains(m.upn().toLowerCase())) {
+        verdict = Verdict.betterTaskWaiting;
+      }
       if (verdict == null) {
         eligible.add(m);
       } else {

@@ -11,15 +11,21 @@ import org.springframework.stereotype.Component;
 
 /**
  * Queue positions that stay cheap at any queue size. A small queue (under {@value #EXACT_BELOW}
- * tasks) is counted exactly in SQL. A long one is read from a snapshot of the service's queue order,
- * taken from the database at most once a second per node, with a binary search: a position there may
- * be up to a second old. Positions are for display; routing never reads them.
+ * tasks) is counted exactly in SQL. A long one is read from a snapshot of the service's queue order
+ * with a binary search. While a service's positions are being read, this node reloads its snapshot in
+ * the background every {@code MAX_AGE} (a request never waits for a reload, except the first read of a
+ * service, or one after {@code STALE_AFTER} without any background reload); a service nobody read for
+ * {@code FORGET_AFTER} is dropped. A position may so be about a second old. Positions are for display;
+ * routing never reads them.
  */
 @Component
 public class QueuePositions {
 
   static final int EXACT_BELOW = 2_000;
   static final Duration MAX_AGE = Duration.ofSeconds(1);
+  /** A snapshot older than this is reloaded in the request (the background reload is not keeping up). */
+  static final Duration STALE_AFTER = Duration.ofSeconds(5);
+  static final Duration FORGET_AFTER = Duration.ofMinutes(1);
 
   /** The queue order of one service: priority descending, then age, then creation order. */
   record Snapshot(Instant takenAt, int[] priority, long[] enqueuedMicros, long[] seq) {
@@ -57,6 +63,7 @@ public class QueuePositions {
   private final QueueStore queue;
   private final Clock clock;
   private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+  private final Map<String, Instant> lastRead = new ConcurrentHashMap<>();
 
   QueuePositions(JdbcTemplate jdbc, QueueStore queue, Clock clock) {
     this.jdbc = jdbc;
@@ -80,15 +87,40 @@ public class QueuePositions {
 
   private Snapshot snapshot(String serviceUpn) {
     Instant now = clock.instant();
+    lastRead.put(serviceUpn, now);
     Snapshot current = snapshots.get(serviceUpn);
-    if (current != null && current.takenAt().plus(MAX_AGE).isAfter(now)) {
+    if (current != null && current.takenAt().plus(STALE_AFTER).isAfter(now)) {
       return current;
     }
+    return load(serviceUpn, current);
+  }
+
+  /** Keeps the snapshots of the services whose positions are read fresh, off the request path. */
+  @org.springframework.scheduling.annotation.Scheduled(fixedDelayString = "PT0.25S", initialDelayString = "PT1S")
+  void refresh() {
+    Instant now = clock.instant();
+    lastRead.forEach((serviceUpn, readAt) -> {
+      if (readAt.plus(FORGET_AFTER).isBefore(now)) {
+        lastRead.remove(serviceUpn, readAt);
+        snapshots.remove(serviceUpn);
+        return;
+      }
+      Snapshot current = snapshots.get(serviceUpn);
+      // a short queue is counted exactly; its snapshot only tells its size, so it is reloaded on read
+      if (current != null && current.size() >= EXACT_BELOW / 2 && !current.takenAt().plus(MAX_AGE).isAfter(now)) {
+        load(serviceUpn, current);
+      }
+    });
+  }
+
+  /** Reloads a service's snapshot unless another thread did since {@code seen} was read. */
+  private Snapshot load(String serviceUpn, Snapshot seen) {
     synchronized (this) {
-      current = snapshots.get(serviceUpn);
-      if (current != null && current.takenAt().plus(MAX_AGE).isAfter(now)) {
+      Snapshot current = snapshots.get(serviceUpn);
+      if (current != null && current != seen) {
         return current;
       }
+      Instant now = clock.instant();
       var rows =
           jdbc.query(
               "select priority, enqueued_at, seq from queue_entry where service_upn = ? order by priority desc, enqueued_at, seq",

@@ -18,5 +18,7 @@ public enum Verdict {
   /** Lacks a skill the task's current distribution level requires. */
   skills,
   /** Not a preferred user while the task's preferred-user window is open. */
-  notPreferredInWindow
+  notPreferredInWindow,
+  /** Broadcast only: a task ahead of this one in queue order waits for this agent, who gets that one. */
+  betterTaskWaiting
 }

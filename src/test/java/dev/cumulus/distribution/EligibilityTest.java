@@ -156,6 +156,18 @@ class EligibilityTest {
   }
 
   @Test
+  void aBroadcastLeavesOutMembersForWhomABetterTaskWaitsAndTakesTheNextInstead() {
+    var members = List.of(member("ann", 900), member("ben", 800), member("cat", 700), member("dan", 600));
+    var broadcast = with(settings(), d -> new DistributionSettings(DistributionType.Broadcast, d.selectionPolicy(), 2, 60, false, false, false, 600, true, false, 60, 0, List.of()));
+    List<Member> built = members.stream().map(M::build).toList();
+
+    var decision = Eligibility.decide(List.of(), null, 0, broadcast, built, NOW, COOLDOWN, java.util.Set.of("ann", "cat"));
+
+    assertThat(decision.chosen()).containsExactly("ben", "dan");
+    assertThat(verdicts(decision)).containsEntry("ann", Verdict.betterTaskWaiting).containsEntry("cat", Verdict.betterTaskWaiting);
+  }
+
+  @Test
   void agingRaisesLowAndNormalStepByStepUpToHighButNeverToStrict() {
     var s = with(settings(), d -> new DistributionSettings(d.distributionType(), d.selectionPolicy(), 10, 60, false, false, false, 600, true, false, 60, 100, List.of()));
     var enqueued = NOW.minusSeconds(250);

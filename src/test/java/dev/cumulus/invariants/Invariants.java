@@ -329,10 +329,7 @@ final class Invariants {
 
   /** The agent gets the highest-ordered queued task they may take (over all their services). */
   private void offeredTaskIsTheAgentsBest(TaskModel t, AgentModel a, String rule) {
-    w.tasksIn(TaskState.Queued)
-        .filter(q -> q != t && w.service(q.service).settings.type() != DistributionType.Pickup && w.mayTake(a, q))
-        .filter(q -> World.QUEUE_ORDER.compare(q, t) < 0)
-        .min(World.QUEUE_ORDER)
+    w.betterTaskFor(a, t)
         .ifPresent(
             better ->
                 fail(Offer.RULE_BROADCAST.equals(rule) && a.freedThisStep ? BROADCAST_SWEEPS

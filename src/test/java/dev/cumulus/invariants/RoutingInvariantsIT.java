@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.camunda.bpm.engine.ManagementService;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -61,10 +60,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
       // the repair job would quietly re-queue, recount and cancel what the invariants must see
       "cumulus.distribution.repair-interval=PT1H"
     })
-@Disabled(
-    "finds open breaches of invariant 4 (two agents freed in one change: a non-preferred one can take a"
-        + " task before its preferred user) and of the preferred-user window; run it with"
-        + " -Dit.test=RoutingInvariantsIT after removing this line. Tracked in the issue 3 note.")
 class RoutingInvariantsIT {
 
   @Autowired

@@ -315,8 +315,7 @@ final class World {
 
   /**
    * Cumulus's widening of windows (QueueStore.widenWindows): a window ends when none of the task's
-   * preferred users is a member on duty and not Offline. (README's rule also leaves out preferred users
-   * who refused the task; {@link Invariants} checks that rule separately.)
+   * preferred users is a member on duty, not Offline, who has not refused the task.
    */
   private void widenWindows(ServiceModel service) {
     for (TaskModel t : tasks.values()) {
@@ -324,7 +323,7 @@ final class World {
         boolean someoneCould =
             t.preferred.stream()
                 .map(p -> agent(p.upn()))
-                .anyMatch(a -> a != null && isOnDuty(a, t.service) && a.presence != Presence.Offline);
+                .anyMatch(a -> a != null && isOnDuty(a, t.service) && a.presence != Presence.Offline && !hasRefused(a, t));
         if (!someoneCould) {
           t.window = false;
         }
@@ -387,9 +386,22 @@ final class World {
         && !isRonaFlagged(agent, task.service) && !hasRefused(agent, task) && hasRoom(agent) && !keptOutByWindow(agent, task);
   }
 
-  /** The agents who may take the task now. */
+  /**
+   * The agents who may take the task now. For Broadcast, not those for whom a queued task ahead of it
+   * waits that they may take (README "Distribution types": a round never takes an agent past their
+   * best task).
+   */
   List<AgentModel> eligibleFor(TaskModel task) {
-    return agents.stream().filter(a -> mayTake(a, task)).toList();
+    boolean broadcast = service(task.service).settings.type() == DistributionType.Broadcast;
+    return agents.stream().filter(a -> mayTake(a, task) && !(broadcast && betterTaskFor(a, task).isPresent())).toList();
+  }
+
+  /** The highest-ordered queued task ahead of this one that the agent may take (Direct and Broadcast services). */
+  Optional<TaskModel> betterTaskFor(AgentModel agent, TaskModel task) {
+    return tasks.values().stream()
+        .filter(q -> q != task && q.state == TaskState.Queued && service(q.service).settings.type() != DistributionType.Pickup && mayTake(agent, q))
+        .filter(q -> QUEUE_ORDER.compare(q, task) < 0)
+        .min(QUEUE_ORDER);
   }
 
   /** Who comes first among eligible agents: preferred users (1 first), then the service's policy, then the UPN. */
