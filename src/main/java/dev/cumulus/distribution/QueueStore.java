@@ -126,7 +126,7 @@ public class QueueStore {
   /**
    * The highest-ordered tasks, over all the agent's services, that the agent may take now as far as
    * the database can tell (duty, RONA flag, presence opt-in, refusals, preferred-user windows, not a
-   * Pickup service); skills are checked by the caller.
+   * Pickup task, by its service's setting or its own); skills are checked by the caller.
    */
   public List<Entry> nextFor(
       String userUpn, Presence presence, OffsetDateTime now, OffsetDateTime refusedAfter, String excludedTaskId, int limit) {
@@ -134,8 +134,9 @@ public class QueueStore {
         "select q.task_id, q.service_upn, q.priority, q.base_priority, q.enqueued_at, q.seq, q.preferred_until from queue_entry q"
             + " join service_member m on m.service_upn = q.service_upn and m.user_upn = ?"
             + " join cumulus_service s on s.upn = q.service_upn"
+            + " left join task_routing tr on tr.task_id = q.task_id"
             + " where q.task_id <> ? and m.on_duty and (m.rona_until is null or m.rona_until <= ?)"
-            + " and s.distribution_type <> 'Pickup'"
+            + " and coalesce(tr.distribution_type, s.distribution_type) <> 'Pickup'"
             + " and (? = 'Available' or (? = 'Busy' and s.distribute_when_busy) or (? = 'Away' and s.distribute_when_away))"
             + " and (q.preferred_until is null or q.preferred_until <= ? or exists (select 1 from task_preferred_user p"
             + " where p.task_id = q.task_id and p.user_upn = ?))"

@@ -119,6 +119,22 @@ class CamundaTaskWorkflow implements TaskWorkflow {
   }
 
   @Override
+  public void parameterSet(ExternalTask task, String parameterName) {
+    if (task.processInstanceId() == null || EndingInstance.is(task.processInstanceId())) {
+      return;
+    }
+    // a Wait for Parameter is a receive task whose input "waitForParameter" names the parameter:
+    // that input is a local variable of the execution that waits there
+    var waiting = runtime.createExecutionQuery()
+        .processInstanceId(task.processInstanceId())
+        .variableValueEquals(VAR_WAIT_FOR_PARAMETER, parameterName)
+        .list();
+    for (var execution : waiting) {
+      guarded(task, () -> runtime.signal(execution.getId()));
+    }
+  }
+
+  @Override
   public void mirror(ExternalTask task, Map<String, Object> variables) {
     if (task.processInstanceId() != null && !EndingInstance.is(task.processInstanceId())) {
       runtime.setVariables(task.processInstanceId(), variables);

@@ -28,6 +28,8 @@ public final class ExternalTaskProcess {
   public static final String VAR_ACW_SECONDS = "acwSeconds";
   public static final String VAR_ACW_DURATION = "acwDuration";
   public static final String VAR_STATE = "state";
+  /** The input of a Wait for Parameter (receive task): the context parameter it waits for. */
+  public static final String VAR_WAIT_FOR_PARAMETER = "waitForParameter";
 
   private ExternalTaskProcess() {}
 

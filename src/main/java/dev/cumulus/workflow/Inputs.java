@@ -1,0 +1,77 @@
+package dev.cumulus.workflow;
+
+import java.util.Arrays;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+
+/**
+ * Reads an activity's input parameters (local variables of its execution; a blank one counts as not
+ * given) and writes its outputs to the process instance, where the gateways after it read them.
+ */
+final class Inputs {
+
+  private final DelegateExecution execution;
+
+  Inputs(DelegateExecution execution) {
+    this.execution = execution;
+  }
+
+  String text(String name) {
+    Object value = execution.getVariableLocal(name);
+    if (value == null) {
+      return null;
+    }
+    String text = value.toString().trim();
+    return text.isEmpty() ? null : text;
+  }
+
+  String required(String name) {
+    String value = text(name);
+    if (value == null) {
+      throw new IllegalArgumentException("input '" + name + "' is required");
+    }
+    return value;
+  }
+
+  <E extends Enum<E>> E oneOf(String name, Class<E> type) {
+    String value = text(name);
+    if (value == null) {
+      return null;
+    }
+    return Arrays.stream(type.getEnumConstants())
+        .filter(e -> e.name().equalsIgnoreCase(value))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException(
+            "input '" + name + "': '" + value + "' is not one of " + Arrays.toString(type.getEnumConstants())));
+  }
+
+  String choice(String name, String... allowed) {
+    String value = text(name);
+    if (value == null) {
+      return allowed[0];
+    }
+    return Arrays.stream(allowed)
+        .filter(value::equalsIgnoreCase)
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("input '" + name + "': '" + value + "' is not one of " + Arrays.toString(allowed)));
+  }
+
+  Integer integer(String name, int min, int max) {
+    String value = text(name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      int n = Integer.parseInt(value);
+      if (n < min || n > max) {
+        throw new IllegalArgumentException("input '" + name + "': " + n + " is outside " + min + "–" + max);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("input '" + name + "': '" + value + "' is not a whole number");
+    }
+  }
+
+  static void output(DelegateExecution execution, String name, Object value) {
+    execution.getProcessInstance().setVariable(name, value);
+  }
+}
