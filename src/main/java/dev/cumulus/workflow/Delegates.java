@@ -98,7 +98,7 @@ class Delegates {
   JavaDelegate setParameterDelegate(WorkflowActivities activities) {
     return activity(execution -> {
       var in = new Inputs(execution);
-      Object value = execution.getVariableLocal("parameterValue");
+      Object value = Inputs.declared(execution).get("parameterValue");
       activities.setParameter(taskId(execution), in.required("parameterName"), value == null ? null : value.toString());
     });
   }

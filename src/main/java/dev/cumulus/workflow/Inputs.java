@@ -1,7 +1,11 @@
 package dev.cumulus.workflow;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.impl.core.variable.mapping.InputParameter;
+import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 
 /**
  * Reads an activity's input parameters (local variables of its execution; a blank one counts as not
@@ -15,8 +19,22 @@ final class Inputs {
     this.execution = execution;
   }
 
+  /**
+   * The inputs the element declares, by name. Only those: without an input the name could find a
+   * process variable of the same name (serviceUpn is one).
+   */
+  static Map<String, Object> declared(DelegateExecution execution) {
+    var inputs = new TreeMap<String, Object>();
+    if (execution instanceof ExecutionEntity entity && entity.getActivity() != null && entity.getActivity().getIoMapping() != null) {
+      for (InputParameter input : entity.getActivity().getIoMapping().getInputParameters()) {
+        inputs.put(input.getName(), execution.getVariableLocal(input.getName()));
+      }
+    }
+    return inputs;
+  }
+
   String text(String name) {
-    Object value = execution.getVariableLocal(name);
+    Object value = declared(execution).get(name);
     if (value == null) {
       return null;
     }
