@@ -103,6 +103,7 @@ class BpmnLintTest {
     for (Path diagram : shippedDiagrams()) {
       BpmnModelInstance sample = Bpmn.readModelFromFile(diagram.toFile());
       assertThat(contractBreaches(reference, sample)).as(diagram.toString()).isEmpty();
+      assertThat(WorkflowContract.breaches(sample)).as(diagram.toString()).isEmpty();
     }
   }
 
