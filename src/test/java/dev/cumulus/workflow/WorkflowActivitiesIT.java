@@ -325,6 +325,61 @@ class WorkflowActivitiesIT {
     assertThat(scenario.admin().get("/v1/workflows").body().findValuesAsText("key")).contains("ExternalTaskProcess", "EscalationProcess");
   }
 
+  // --- a diagram built from the templates ----------------------------------------------------
+
+  @Test
+  void aWorkflowBuiltFromTheTemplatesRunsEveryActivity() throws Exception {
+    // given a workflow whose steps before Find an agent are the templates applied as the Modeler
+    // applies them (the template's delegate, its default values, and the values an author typed)
+    String ivan = scenario.agent("ivan", 1);
+    String xml = withStepsBeforeFindAgent(variant("FromTemplatesProcess", Map.of()), List.of(
+        TemplateApplier.apply("dev.cumulus.SetParameter", "Task_SetStatus", "Mark as VIP", Map.of("parameterName", "status", "parameterValue", "vip")),
+        TemplateApplier.apply("dev.cumulus.CheckParameter", "Task_CheckStatus", "VIP?", Map.of("parameterName", "status", "expectedValue", "vip")),
+        TemplateApplier.apply("dev.cumulus.UpdatePriority", "Task_RaisePriority", "Raise priority", Map.of()),
+        TemplateApplier.apply("dev.cumulus.CheckTask", "Task_CheckTask", "Check task", Map.of()),
+        TemplateApplier.apply("dev.cumulus.AvailabilityCheck", "Task_Availability", "Who is there?", Map.of()),
+        TemplateApplier.apply("dev.cumulus.Notify", "Task_Notify", "Tell the flow", Map.of("notification", "VipArrived", "message", "${availability}"))));
+    var deployed = deploy("from-templates.bpmn", xml);
+    assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
+    String support = scenario.service("support", List.of(ivan), map("processKey", "FromTemplatesProcess"));
+    scenario.presence(ivan, "Busy");
+
+    // when a task is created
+    String id = create(support, map());
+
+    // then every step did its part, in order, before the task was queued
+    JsonNode task = task(id);
+    assertThat(events(task)).containsExactly("Created", "Updated", "PriorityChanged", "Notified", "Queued");
+    assertThat(task.path("distributionPriority").asText()).isEqualTo("High");
+    assertThat(task.path("events").get(3).path("detail").path("message").asText()).isEqualTo("Busy");
+    String instance = task.path("processInstanceId").asText();
+    assertThat(runtime.getVariable(instance, "parameterMatches")).isEqualTo(true);
+    assertThat(runtime.getVariable(instance, "taskState")).isEqualTo("InWorkflow");
+    assertThat(runtime.getVariable(instance, "availableAgents")).isEqualTo(0);
+    assertThat(runtime.getVariable(instance, "availability")).isEqualTo("Busy");
+    assertThat(runtime.getVariable(instance, "agentsOnDuty")).isEqualTo(1);
+  }
+
+  /** Puts these service tasks, in a row, between "Task created" and Find an agent. */
+  private static String withStepsBeforeFindAgent(String xml, List<String> steps) {
+    var chain = new StringBuilder();
+    String previous = "StartEvent_TaskCreated";
+    for (int i = 0; i < steps.size(); i++) {
+      String step = steps.get(i);
+      String stepId = step.replaceAll("(?s).*? id=\"([^\"]+)\".*", "$1");
+      chain.append(step).append("\n");
+      chain.append("<bpmn:sequenceFlow id=\"Flow_Step").append(i).append("\" sourceRef=\"").append(previous)
+          .append("\" targetRef=\"").append(stepId).append("\" />\n");
+      previous = stepId;
+    }
+    chain.append("<bpmn:sequenceFlow id=\"Flow_StepsDone\" sourceRef=\"").append(previous).append("\" targetRef=\"SubProcess_FindAgent\" />\n");
+    return xml
+        .replace("<bpmn:sequenceFlow id=\"Flow_TaskCreated\" sourceRef=\"StartEvent_TaskCreated\" targetRef=\"SubProcess_FindAgent\" />", chain.toString())
+        .replace("<bpmn:outgoing>Flow_TaskCreated</bpmn:outgoing>", "")
+        .replace("<bpmn:incoming>Flow_TaskCreated</bpmn:incoming>", "")
+        .replaceAll("(?s)<bpmndi:BPMNEdge id=\"Flow_TaskCreated_di\".*?</bpmndi:BPMNEdge>", "");
+  }
+
   // --- activities on their own --------------------------------------------------------------
 
   @Test
