@@ -35,7 +35,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class WorkflowActivities {
 
   /** Custom event names of Notify: what a webhook receiver can switch on. */
-  static final Pattern NOTIFICATION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+  public static final Pattern NOTIFICATION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
   private final TaskStore tasks;
   private final TaskEvents events;

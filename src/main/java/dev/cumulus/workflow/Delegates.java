@@ -130,7 +130,7 @@ class Delegates {
       try {
         delegate.execute(execution);
       } catch (IllegalArgumentException e) {
-        throw new WorkflowInputException(
+        throw new dev.cumulus.externaltask.WorkflowStepException(
             "'" + execution.getCurrentActivityName() + "' (" + execution.getCurrentActivityId() + "): " + e.getMessage(), e);
       }
     };

@@ -51,7 +51,18 @@ final class Inputs {
   }
 
   <E extends Enum<E>> E oneOf(String name, Class<E> type) {
-    String value = text(name);
+    return parseEnum(name, text(name), type);
+  }
+
+  String choice(String name, String... allowed) {
+    return parseChoice(name, text(name), allowed);
+  }
+
+  Integer integer(String name, int min, int max) {
+    return parseInteger(name, text(name), min, max);
+  }
+
+  static <E extends Enum<E>> E parseEnum(String name, String value, Class<E> type) {
     if (value == null) {
       return null;
     }
@@ -62,8 +73,7 @@ final class Inputs {
             "input '" + name + "': '" + value + "' is not one of " + Arrays.toString(type.getEnumConstants())));
   }
 
-  String choice(String name, String... allowed) {
-    String value = text(name);
+  static String parseChoice(String name, String value, String... allowed) {
     if (value == null) {
       return allowed[0];
     }
@@ -73,20 +83,20 @@ final class Inputs {
         .orElseThrow(() -> new IllegalArgumentException("input '" + name + "': '" + value + "' is not one of " + Arrays.toString(allowed)));
   }
 
-  Integer integer(String name, int min, int max) {
-    String value = text(name);
+  static Integer parseInteger(String name, String value, int min, int max) {
     if (value == null) {
       return null;
     }
+    int n;
     try {
-      int n = Integer.parseInt(value);
-      if (n < min || n > max) {
-        throw new IllegalArgumentException("input '" + name + "': " + n + " is outside " + min + "–" + max);
-      }
-      return n;
+      n = Integer.parseInt(value);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("input '" + name + "': '" + value + "' is not a whole number");
     }
+    if (n < min || n > max) {
+      throw new IllegalArgumentException("input '" + name + "': " + n + " is outside " + min + "–" + max);
+    }
+    return n;
   }
 
   static void output(DelegateExecution execution, String name, Object value) {

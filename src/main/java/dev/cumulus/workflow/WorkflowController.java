@@ -16,6 +16,8 @@ import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.camunda.bpm.engine.ResourceReport;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import org.camunda.bpm.model.bpmn.instance.ServiceTask;
+import org.springframework.context.ApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -39,9 +41,26 @@ class WorkflowController {
   static final long MAX_BYTES = 2 * 1024 * 1024;
 
   private final RepositoryService repository;
+  private final ApplicationContext beans;
 
-  WorkflowController(RepositoryService repository) {
+  WorkflowController(RepositoryService repository, ApplicationContext beans) {
     this.repository = repository;
+    this.beans = beans;
+  }
+
+  /** Service tasks whose ${beanName} names no bean: they would fail on the first task. */
+  private List<String> unknownDelegates(BpmnModelInstance model) {
+    var unknown = new ArrayList<String>();
+    for (ServiceTask task : model.getModelElementsByType(ServiceTask.class)) {
+      String expression = task.getCamundaDelegateExpression();
+      if (expression != null && expression.matches("\\$\\{[A-Za-z_][A-Za-z0-9_]*}")) {
+        String bean = expression.substring(2, expression.length() - 1);
+        if (!beans.containsBean(bean)) {
+          unknown.add("'" + task.getName() + "' (" + task.getId() + "): delegate " + expression + " does not exist");
+        }
+      }
+    }
+    return unknown;
   }
 
   record DeployedProcess(String key, String name, int version, String processDefinitionId) {}
@@ -69,7 +88,9 @@ class WorkflowController {
     } catch (RuntimeException e) {
       throw ApiException.invalid("file", "bpmn", "not a BPMN 2.0 diagram: " + rootCause(e).getMessage());
     }
-    List<String> missing = WorkflowContract.breaches(model);
+    List<String> missing = new ArrayList<>(WorkflowContract.breaches(model));
+    missing.addAll(WorkflowContract.inputBreaches(model));
+    missing.addAll(unknownDelegates(model));
     if (!missing.isEmpty()) {
       throw ApiException.invalid("file", "workflowContract", String.join("; ", missing));
     }

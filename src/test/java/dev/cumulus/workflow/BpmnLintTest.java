@@ -104,6 +104,7 @@ class BpmnLintTest {
       BpmnModelInstance sample = Bpmn.readModelFromFile(diagram.toFile());
       assertThat(contractBreaches(reference, sample)).as(diagram.toString()).isEmpty();
       assertThat(WorkflowContract.breaches(sample)).as(diagram.toString()).isEmpty();
+      assertThat(WorkflowContract.inputBreaches(sample)).as(diagram.toString()).isEmpty();
     }
   }
 

@@ -319,6 +319,33 @@ class WorkflowActivitiesIT {
   }
 
   @Test
+  void wrongActivityInputsAreRefusedAtDeploymentOrNamedWhenTheStepRuns() throws Exception {
+    // a priority that does not exist, a delegate that does not exist: refused, naming the element
+    String wrong = variant("WrongInputsProcess", Map.of("priority", "Urgent", "offerTimeoutSeconds", "2"))
+        .replace("${closeTaskDelegate}", "${closeTaskDelegat}");
+    var refused = deploy("wrong-inputs.bpmn", wrong);
+    assertThat(refused.statusCode()).isEqualTo(400);
+    JsonNode problem = new ObjectMapper().readTree(refused.body());
+    assertThat(problem.at("/errors/0/rule").asText()).isEqualTo("workflowContract");
+    assertThat(problem.path("detail").asText())
+        .contains("'Queue task' (Task_QueueTask): input 'priority': 'Urgent' is not one of [Low, Normal, High, Strict]")
+        .contains("input 'offerTimeoutSeconds': 2 is outside 5–3600")
+        .contains("'Close task' (Task_CloseTask): delegate ${closeTaskDelegat} does not exist");
+    assertThat(scenario.admin().get("/v1/workflows/WrongInputsProcess").status()).isEqualTo(404);
+
+    // a service that does not exist shows only when the step runs: 500 naming the element, nothing created
+    assertThat(deploy("unknown-service.bpmn", variant("UnknownServiceProcess", Map.of("serviceUpn", "nowhere@contoso.test"))).statusCode())
+        .isEqualTo(201);
+    String support = scenario.service("support", List.of(), map("processKey", "UnknownServiceProcess"));
+    var failed = flow.post("/v1/ExternalTasks", map("serviceUpn", support));
+    assertThat(failed.status()).isEqualTo(500);
+    assertThat(failed.contentType()).startsWith("application/problem+json");
+    assertThat(failed.text("type")).isEqualTo("urn:cumulus:problem:workflow-step-failed");
+    assertThat(failed.text("detail")).contains("'Queue task' (Task_QueueTask): input 'serviceUpn': no service 'nowhere@contoso.test'");
+    assertThat(flow.get("/v1/ExternalTasks?serviceUpn=" + support).body().path("totalItems").asInt(-1)).isZero();
+  }
+
+  @Test
   void onlyAnAdministratorDeploysWorkflows() throws Exception {
     var asFlow = multipart("X-API-Key", Api.FLOW_KEY, "x.bpmn", variant("FlowProcess", Map.of()));
     assertThat(asFlow.statusCode()).isEqualTo(403);
