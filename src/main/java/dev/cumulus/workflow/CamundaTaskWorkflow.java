@@ -130,7 +130,14 @@ class CamundaTaskWorkflow implements TaskWorkflow {
         .variableValueEquals(VAR_WAIT_FOR_PARAMETER, parameterName)
         .list();
     for (var execution : waiting) {
-      guarded(task, () -> runtime.signal(execution.getId()));
+      // only a receive task waits for it; another element with an input of that name is left alone
+      String activityId = ((org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity) execution).getActivityId();
+      String definitionId = ((org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity) execution).getProcessDefinitionId();
+      if (activityId != null
+          && repository.getBpmnModelInstance(definitionId).getModelElementById(activityId)
+              instanceof org.camunda.bpm.model.bpmn.instance.ReceiveTask) {
+        guarded(task, () -> runtime.signal(execution.getId()));
+      }
     }
   }
 

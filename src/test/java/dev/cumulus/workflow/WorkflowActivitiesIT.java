@@ -305,6 +305,7 @@ class WorkflowActivitiesIT {
     var versions = scenario.admin().get("/v1/workflows/VersionedProcess");
     assertThat(versions.body().get(0).path("version").asInt()).isEqualTo(2);
     assertThat(task(first).path("state").asText()).isEqualTo("Queued");
+    assertThat(task(create(support, map())).path("state").asText()).isEqualTo("Queued");
 
     // and a diagram without the parts Cumulus drives is refused too
     String plain = """
