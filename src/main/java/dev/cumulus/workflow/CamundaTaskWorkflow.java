@@ -123,8 +123,14 @@ class CamundaTaskWorkflow implements TaskWorkflow {
     if (task.processInstanceId() == null || EndingInstance.is(task.processInstanceId())) {
       return;
     }
-    // a Wait for Parameter is a receive task whose input "waitForParameter" names the parameter:
-    // that input is a local variable of the execution that waits there
+    // a Wait for Parameter has the input "waitForParameter" naming the parameter (a local variable of
+    // the execution that waits there). One that waits for the message ContextParameterSet (a receive
+    // task or an intermediate catch event with that message) gets it ...
+    guarded(task, () -> runtime.createMessageCorrelation(MESSAGE_PARAMETER_SET)
+        .processInstanceId(task.processInstanceId())
+        .localVariableEquals(VAR_WAIT_FOR_PARAMETER, parameterName)
+        .correlateAllWithResult());
+    // ... and a receive task without a message (as the template makes it) is triggered
     var waiting = runtime.createExecutionQuery()
         .processInstanceId(task.processInstanceId())
         .variableValueEquals(VAR_WAIT_FOR_PARAMETER, parameterName)

@@ -239,6 +239,44 @@ class SampleWorkflowsProcessTest {
     assertThat(calls).containsExactly("checkParameter parameterName=details", "queueTask");
   }
 
+  @Test
+  void waitForParameterAlsoWorksAsAMessageCatchEvent() {
+    // given a diagram that waits with an intermediate message catch event (message ContextParameterSet)
+    String xml = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+            id="D" targetNamespace="t">
+          <bpmn:process id="MessageWaitProcess" isExecutable="true" camunda:historyTimeToLive="P1D">
+            <bpmn:startEvent id="StartEvent_A" />
+            <bpmn:intermediateCatchEvent id="Event_WaitForDetails">
+              <bpmn:extensionElements><camunda:inputOutput>
+                <camunda:inputParameter name="waitForParameter">details</camunda:inputParameter>
+              </camunda:inputOutput></bpmn:extensionElements>
+              <bpmn:messageEventDefinition messageRef="Message_ParameterSet" />
+            </bpmn:intermediateCatchEvent>
+            <bpmn:endEvent id="EndEvent_A" />
+            <bpmn:sequenceFlow id="Flow_1" sourceRef="StartEvent_A" targetRef="Event_WaitForDetails" />
+            <bpmn:sequenceFlow id="Flow_2" sourceRef="Event_WaitForDetails" targetRef="EndEvent_A" />
+          </bpmn:process>
+          <bpmn:message id="Message_ParameterSet" name="ContextParameterSet" />
+        </bpmn:definitions>""";
+    repositoryService().createDeployment().addString("message-wait.bpmn", xml).deploy();
+    ProcessInstance pi = runtimeService().startProcessInstanceByKey("MessageWaitProcess", "task-13");
+    ProcessInstance other = runtimeService().startProcessInstanceByKey("MessageWaitProcess", "task-14");
+    assertThat(pi).isWaitingAt("Event_WaitForDetails");
+    CamundaTaskWorkflow workflow = new CamundaTaskWorkflow(runtimeService(), taskService(), managementService(), repositoryService());
+
+    // when another parameter is set, then it keeps waiting; when "details" is set, it goes on
+    workflow.parameterSet(runningTask("task-13", pi), "orderStatus");
+    assertThat(pi).isWaitingAt("Event_WaitForDetails");
+    workflow.parameterSet(runningTask("task-13", pi), "details");
+    assertThat(pi).isEnded();
+
+    // and the other task's instance is not touched
+    assertThat(other).isWaitingAt("Event_WaitForDetails");
+    repositoryService().createDeploymentQuery().list().forEach(d -> repositoryService().deleteDeployment(d.getId(), true));
+  }
+
   // --- availability -------------------------------------------------------------------------
 
   @Test
