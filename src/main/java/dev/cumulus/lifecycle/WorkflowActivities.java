@@ -105,7 +105,18 @@ public class WorkflowActivities {
       OffsetDateTime age = task.enqueuedAt() != null ? task.enqueuedAt() : options.ageFromCreation() ? task.createdAt() : transitions.now();
       tasks.markEnqueued(taskId, age);
       transitions.requeue(taskId);
-      events.record(taskId, TaskEventType.Queued, TaskEvent.SYSTEM);
+      // the task's own choices show in its history and webhooks
+      var detail = new LinkedHashMap<String, String>();
+      if (options.distributionType() != null) {
+        detail.put("distributionType", options.distributionType().name());
+      }
+      if (options.offerTimeoutSeconds() != null) {
+        detail.put("offerTimeoutSeconds", options.offerTimeoutSeconds().toString());
+      }
+      if (options.ageFromCreation()) {
+        detail.put("ageFrom", "created");
+      }
+      events.record(taskId, TaskEventType.Queued, TaskEvent.SYSTEM, detail);
     }
     boolean queued = tasks.find(taskId).orElseThrow().state() == TaskState.Queued;
     if (queued) {

@@ -255,6 +255,8 @@ class WorkflowActivitiesIT {
     JsonNode queued = task(id);
     assertThat(queued.path("state").asText()).isEqualTo("Queued");
     assertThat(queued.path("distributionPriority").asText()).isEqualTo("High");
+    assertThat(queued.path("events").get(2).path("event").asText()).isEqualTo("Queued");
+    assertThat(queued.path("events").get(2).path("detail").path("distributionType").asText()).isEqualTo("Pickup");
 
     // and frank picks it up, as in a Pickup service
     var picked = scenario.as(frank).post("/v1/ExternalTasks/" + id + "/pickup", null);
