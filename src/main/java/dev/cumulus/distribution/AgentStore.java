@@ -111,6 +111,11 @@ public class AgentStore {
 
   /** Whether a member on duty, present as the service allows, has free capacity (skills and flags aside). */
   public boolean anyFree(String serviceUpn) {
+    return countFree(serviceUpn) > 0;
+  }
+
+  /** Members on duty with room for a task and a presence the service distributes to. */
+  public int countFree(String serviceUpn) {
     Integer n =
         jdbc.queryForObject(
             "select count(*) from agent a join service_member m on m.user_upn = a.upn join cumulus_service s on s.upn = m.service_upn"
@@ -118,8 +123,20 @@ public class AgentStore {
                 + " or (a.presence = 'Busy' and s.distribute_when_busy) or (a.presence = 'Away' and s.distribute_when_away))",
             Integer.class,
             serviceUpn);
-    return n != null && n > 0;
+    return n == null ? 0 : n;
   }
+
+  /** Members on duty who are not Offline, whatever their load. */
+  public int countOnDuty(String serviceUpn) {
+    Integer n =
+        jdbc.queryForObject(
+            "select count(*) from agent a join service_member m on m.user_upn = a.upn"
+                + " where m.service_upn = ? and m.on_duty and a.presence <> 'Offline'",
+            Integer.class,
+            serviceUpn);
+    return n == null ? 0 : n;
+  }
+
 
   public List<String> servicesOf(String upn) {
     return jdbc.queryForList(

@@ -68,6 +68,7 @@ public class Distributor {
   private final RoutingLocks locks;
   private final WaitEstimator waits;
   private final TransactionTemplate ownTransaction;
+  private final TaskRoutingOverrides overrides;
 
   public Distributor(
       TaskStore tasks,
@@ -82,7 +83,8 @@ public class Distributor {
       Clock clock,
       RoutingLocks locks,
       WaitEstimator waits,
-      PlatformTransactionManager transactions) {
+      PlatformTransactionManager transactions,
+      TaskRoutingOverrides overrides) {
     this.tasks = tasks;
     this.agents = agents;
     this.services = services;
@@ -97,6 +99,12 @@ public class Distributor {
     this.waits = waits;
     this.ownTransaction = new TransactionTemplate(transactions);
     this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    this.overrides = overrides;
+  }
+
+  /** The task's service with the distribution type and offer timeout its workflow chose for it. */
+  public ServiceDefinition serviceFor(ExternalTask task) {
+    return overrides.applyTo(task.id(), services.find(task.serviceUpn()).orElseThrow());
   }
 
   /**
@@ -242,7 +250,7 @@ public class Distributor {
     if (task.state() != TaskState.Queued) {
       return Optional.empty();
     }
-    ServiceDefinition service = services.find(task.serviceUpn()).orElseThrow();
+    ServiceDefinition service = serviceFor(task);
     if (service.settings().distributionType() == DistributionType.Pickup) {
       return Optional.empty();
     }
@@ -386,8 +394,8 @@ public class Distributor {
       if (next == null) {
         return;
       }
-      ServiceDefinition service = seen.get(next.serviceUpn());
       ExternalTask task = tasks.lock(next.taskId()).orElseThrow();
+      ServiceDefinition service = overrides.applyTo(task.id(), seen.get(next.serviceUpn()));
       Optional<Agent> locked = agents.lock(userUpn);
       if (task.state() != TaskState.Queued || !task.serviceUpn().equals(next.serviceUpn())
           || locked.isEmpty() || !locked.get().hasFreeCapacity() || locked.get().presence() == Presence.Offline) {

@@ -3,7 +3,9 @@ package dev.cumulus.distribution;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskStore;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -137,41 +139,49 @@ public class QueueStore {
   /**
    * The highest-ordered tasks, over all the agent's services, that the agent may take now as far as
    * the database can tell (duty, RONA flag, presence opt-in, refusals, preferred-user windows, not a
-   * Pickup service); skills are checked by the caller.
+   * Pickup task, by its service's setting or its own); skills are checked by the caller.
    *
    * <p>One query per service the agent may take tasks from, each walking that service's queue in index
    * order and stopping after {@code limit} rows, merged here: a join over all services would read every
-   * queued row of them to sort (10,000 queued cost tens of milliseconds).
+   * queued row of them to sort (10,000 queued cost tens of milliseconds). In a Pickup service only the
+   * tasks whose workflow chose another distribution type count; they are found from their routing row.
    */
   public List<Entry> nextFor(
       String userUpn, Presence presence, OffsetDateTime now, OffsetDateTime refusedAfter, String excludedTaskId, int limit) {
-    List<String> serviceUpns =
+    List<Map<String, Object>> memberships =
         jdbc.queryForList(
-            "select m.service_upn from service_member m join cumulus_service s on s.upn = m.service_upn"
+            "select m.service_upn, s.distribution_type from service_member m join cumulus_service s on s.upn = m.service_upn"
                 + " where m.user_upn = ? and m.on_duty and (m.rona_until is null or m.rona_until <= ?)"
-                + " and s.distribution_type <> 'Pickup'"
                 + " and (? = 'Available' or (? = 'Busy' and s.distribute_when_busy) or (? = 'Away' and s.distribute_when_away))",
-            String.class,
             userUpn,
             now,
             presence.name(),
             presence.name(),
             presence.name());
-    var merged = new java.util.ArrayList<Entry>();
-    for (String serviceUpn : serviceUpns) {
+    String eligible =
+        " q.service_upn = ? and q.task_id <> ?"
+            + " and (q.preferred_until is null or q.preferred_until <= ? or exists (select 1 from task_preferred_user p"
+            + " where p.task_id = q.task_id and p.user_upn = ?))"
+            + " and not exists (select 1 from task_refusal r where r.task_id = q.task_id and r.user_upn = ? and r.refused_at > ?)"
+            + " order by q.priority desc, q.enqueued_at, q.seq limit ?";
+    String columns = "select q.task_id, q.service_upn, q.priority, q.base_priority, q.enqueued_at, q.seq, q.preferred_until";
+    var merged = new ArrayList<Entry>();
+    for (Map<String, Object> membership : memberships) {
+      boolean pickup = DistributionType.Pickup.name().equals(membership.get("distribution_type"));
+      String sql =
+          pickup
+              ? columns + " from task_routing tr join queue_entry q on q.task_id = tr.task_id"
+                  + " where tr.distribution_type is not null and tr.distribution_type <> 'Pickup' and" + eligible
+              : columns + " from queue_entry q left join task_routing tr on tr.task_id = q.task_id"
+                  + " where (tr.distribution_type is null or tr.distribution_type <> 'Pickup') and" + eligible;
       merged.addAll(
           jdbc.query(
-              "select q.task_id, q.service_upn, q.priority, q.base_priority, q.enqueued_at, q.seq, q.preferred_until from queue_entry q"
-                  + " where q.service_upn = ? and q.task_id <> ?"
-                  + " and (q.preferred_until is null or q.preferred_until <= ? or exists (select 1 from task_preferred_user p"
-                  + " where p.task_id = q.task_id and p.user_upn = ?))"
-                  + " and not exists (select 1 from task_refusal r where r.task_id = q.task_id and r.user_upn = ? and r.refused_at > ?)"
-                  + " order by q.priority desc, q.enqueued_at, q.seq limit ?",
+              sql,
               (rs, i) ->
                   new Entry(
                       rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), TaskStore.time(rs, "enqueued_at"), rs.getLong(6),
                       TaskStore.time(rs, "preferred_until")),
-              serviceUpn,
+              membership.get("service_upn"),
               excludedTaskId == null ? "" : excludedTaskId,
               now,
               userUpn,

@@ -17,6 +17,11 @@ public enum TaskEventType {
   Completed,
   Cancelled,
   Expired,
+  /**
+   * A workflow's Notify activity: a custom event for webhooks. Its detail names it
+   * ({@code notification}) and may carry a {@code message}.
+   */
+  Notified,
   /** The sweeper found the task in a state that breaks an invariant and repaired it. */
   Repaired
 }

@@ -36,6 +36,12 @@ public interface TaskWorkflow {
   /** Ends the instance wherever it is; the task is already marked Cancelled. */
   void cancel(ExternalTask task, String reason);
 
+  /**
+   * A context parameter of the task was set or changed: every "Wait for Parameter" of its workflow
+   * that waits for this name goes on, in the caller's transaction. Nothing happens when none waits.
+   */
+  void parameterSet(ExternalTask task, String parameterName);
+
   /** Copies task fields to process variables (so Cockpit shows them). */
   void mirror(ExternalTask task, Map<String, Object> variables);
 

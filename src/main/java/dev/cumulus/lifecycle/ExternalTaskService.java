@@ -289,7 +289,7 @@ public class ExternalTaskService {
     if (task.state() != TaskState.Queued) {
       throw ApiException.wrongState("only a Queued task can be picked up; it is " + task.state());
     }
-    ServiceDefinition service = services.find(task.serviceUpn()).orElseThrow();
+    ServiceDefinition service = distributor.serviceFor(task);
     if (service.settings().distributionType() != DistributionType.Pickup) {
       throw ApiException.wrongState("service " + service.upn() + " distributes its tasks itself (" + service.settings().distributionType() + ")");
     }
@@ -418,37 +418,13 @@ public class ExternalTaskService {
         services.find(targetServiceUpn)
             .orElseThrow(() -> ApiException.invalid("serviceUpn", "knownService", "no service '" + targetServiceUpn + "'"));
     ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
-    if (!EnumSet.of(TaskState.InWorkflow, TaskState.Queued, TaskState.Offered).contains(task.state())) {
+    if (!TaskTransitions.WAITING.contains(task.state())) {
       throw ApiException.wrongState("only a task that waits for an agent can be transferred; it is " + task.state());
     }
     if (task.serviceUpn().equals(target.upn())) {
       throw ApiException.invalid("serviceUpn", "otherService", "the task is already in " + target.upn());
     }
-    boolean wasOffered = task.state() == TaskState.Offered;
-    if (wasOffered) {
-      transitions.endOffer(task, false);
-    }
-    tasks.setService(taskId, target.upn());
-    if (wasOffered || task.state() == TaskState.Queued) {
-      transitions.requeue(taskId);
-    }
-    events.record(taskId, TaskEventType.Transferred, caller.name(), Map.of("from", task.serviceUpn(), "to", target.upn()));
-    ExternalTask moved = tasks.find(taskId).orElseThrow();
-    workflow.mirror(moved, Map.of("serviceUpn", target.upn()));
-    if (wasOffered) {
-      workflow.offerWithdrawn(moved);
-    }
-    if (moved.state() == TaskState.Queued) {
-      distributor.requestMatch(taskId, "transferred");
-    }
-    // last, in a fixed order: the services' counter rows stay locked until commit
-    if (task.serviceUpn().compareTo(target.upn()) < 0) {
-      services.adjustOpenTasks(task.serviceUpn(), -1);
-      services.adjustOpenTasks(target.upn(), 1);
-    } else {
-      services.adjustOpenTasks(target.upn(), 1);
-      services.adjustOpenTasks(task.serviceUpn(), -1);
-    }
+    transitions.transfer(task, target, caller.name());
     return view(find(taskId), true);
   }
 
@@ -476,12 +452,7 @@ public class ExternalTaskService {
       if (!value.isNull() && !value.isTextual()) {
         throw ApiException.invalid("distributionPriority", "type", "must be a string");
       }
-      if (priority != task.priority()) {
-        tasks.setPriority(taskId, priority);
-        distributor.reprioritize(tasks.find(taskId).orElseThrow());
-        events.record(taskId, TaskEventType.PriorityChanged, caller.name(), Map.of("from", task.priority().name(), "to", priority.name()));
-        workflow.mirror(task, Map.of("distributionPriority", priority.name()));
-      }
+      transitions.changePriority(task, priority, caller.name());
     }
     if (patch.has("expiresAt")) {
       JsonNode value = patch.get("expiresAt");
@@ -524,18 +495,11 @@ public class ExternalTaskService {
       return view(task, true);
     }
     Customer customer = info.customer() != null ? info.customer() : task.customer();
-    var merged = new LinkedHashMap<String, ContextParameter>();
-    task.contextParameters().forEach(p -> merged.put(p.name(), p));
-    var changed = new ArrayList<ContextParameter>();
+    TaskTransitions.MergedParameters parameters = TaskTransitions.merge(task.contextParameters(), List.of());
     if (info.customContextParameters() != null) {
       checkParameters("customContextParameters", info.customContextParameters());
-      for (ContextParameter p : info.customContextParameters()) {
-        ContextParameter before = merged.put(p.name(), p);
-        if (before == null || !java.util.Objects.equals(before.value(), p.value())) {
-          changed.add(p);
-        }
-      }
-      if (merged.size() > properties.maxContextParameters()) {
+      parameters = TaskTransitions.merge(task.contextParameters(), info.customContextParameters());
+      if (parameters.all().size() > properties.maxContextParameters()) {
         throw ApiException.invalid("customContextParameters", "maxItems", "a task holds at most " + properties.maxContextParameters() + " parameters");
       }
     }
@@ -543,21 +507,15 @@ public class ExternalTaskService {
     if (info.preferredUsers() != null) {
       checkPreferredUsers("preferredUsers", info.preferredUsers());
     }
-    tasks.setDetails(taskId, customer, new ArrayList<>(merged.values()), preferred);
+    tasks.setDetails(taskId, customer, parameters.all(), preferred);
     if (info.preferredUsers() != null) {
       distributor.preferredUsersChanged(tasks.find(taskId).orElseThrow());
     }
-    for (ContextParameter p : changed) {
-      var detail = new LinkedHashMap<String, String>();
-      detail.put("parameterName", p.name());
-      if (p.value() != null) {
-        detail.put("parameterValue", p.value());
-      }
-      events.record(taskId, TaskEventType.Updated, caller.name(), detail);
-    }
+    transitions.recordParameterUpdates(taskId, parameters.changed(), caller.name());
     if (info.customer() != null || info.preferredUsers() != null) {
       events.record(taskId, TaskEventType.Updated, caller.name(), Map.of("field", info.customer() != null ? "customer" : "preferredUsers"));
     }
+    transitions.wakeWorkflow(taskId, parameters.changed());
     return view(find(taskId), true);
   }
 

@@ -6,7 +6,12 @@ import dev.cumulus.distribution.Distributor;
 import dev.cumulus.distribution.OfferStore;
 import dev.cumulus.distribution.QueueStore;
 import dev.cumulus.distribution.ServiceStore;
+import dev.cumulus.distribution.ServiceDefinition;
+import dev.cumulus.distribution.TaskRoutingOverrides;
+import dev.cumulus.externaltask.ContextParameter;
+import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.externaltask.ExternalTask;
+import dev.cumulus.externaltask.TaskWorkflow;
 import dev.cumulus.externaltask.Outcome;
 import dev.cumulus.externaltask.TaskEventType;
 import dev.cumulus.externaltask.TaskEvents;
@@ -14,8 +19,12 @@ import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.externaltask.TaskStore;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.springframework.stereotype.Component;
 
 /** State changes shared by the API and the workflow steps. Callers hold the routing locks. */
@@ -30,6 +39,8 @@ class TaskTransitions {
   private final ServiceStore services;
   private final Distributor distributor;
   private final Clock clock;
+  private final TaskWorkflow workflow;
+  private final TaskRoutingOverrides overrides;
 
   TaskTransitions(
       TaskStore tasks,
@@ -39,7 +50,9 @@ class TaskTransitions {
       AgentStore agents,
       ServiceStore services,
       Distributor distributor,
-      Clock clock) {
+      Clock clock,
+      TaskWorkflow workflow,
+      TaskRoutingOverrides overrides) {
     this.tasks = tasks;
     this.events = events;
     this.queue = queue;
@@ -48,6 +61,100 @@ class TaskTransitions {
     this.services = services;
     this.distributor = distributor;
     this.clock = clock;
+    this.workflow = workflow;
+    this.overrides = overrides;
+  }
+
+  /** The states of a task that still waits for an agent: it can be transferred. */
+  static final EnumSet<TaskState> WAITING = EnumSet.of(TaskState.InWorkflow, TaskState.Queued, TaskState.Offered);
+
+  /**
+   * Moves a task that waits for an agent into another service (its queue, when it was queued or
+   * offered), keeping its age; a standing offer is withdrawn, and the new service's distribution
+   * settings apply. The caller holds the task's row lock
+   * and checked that the task waits and the target is another service.
+   */
+  void transfer(ExternalTask task, ServiceDefinition target, String actor) {
+    boolean wasOffered = task.state() == TaskState.Offered;
+    if (wasOffered) {
+      endOffer(task, false);
+    }
+    tasks.setService(task.id(), target.upn());
+    // the task's own distribution choices were for its old service
+    overrides.clear(task.id());
+    if (wasOffered || task.state() == TaskState.Queued) {
+      requeue(task.id());
+    }
+    events.record(task.id(), TaskEventType.Transferred, actor, Map.of("from", task.serviceUpn(), "to", target.upn()));
+    ExternalTask moved = tasks.find(task.id()).orElseThrow();
+    workflow.mirror(moved, Map.of("serviceUpn", target.upn()));
+    if (wasOffered) {
+      workflow.offerWithdrawn(moved);
+    }
+    if (moved.state() == TaskState.Queued) {
+      distributor.requestMatch(task.id(), "transferred");
+    }
+    // last, in a fixed order: the services' counter rows stay locked until commit
+    if (task.serviceUpn().compareTo(target.upn()) < 0) {
+      services.adjustOpenTasks(task.serviceUpn(), -1);
+      services.adjustOpenTasks(target.upn(), 1);
+    } else {
+      services.adjustOpenTasks(target.upn(), 1);
+      services.adjustOpenTasks(task.serviceUpn(), -1);
+    }
+  }
+
+  /** Sets the task's own priority; a queued task moves to its new place at once. */
+  void changePriority(ExternalTask task, DistributionPriority priority, String actor) {
+    if (priority == task.priority()) {
+      return;
+    }
+    tasks.setPriority(task.id(), priority);
+    distributor.reprioritize(tasks.find(task.id()).orElseThrow());
+    events.record(task.id(), TaskEventType.PriorityChanged, actor, Map.of("from", task.priority().name(), "to", priority.name()));
+    workflow.mirror(task, Map.of("distributionPriority", priority.name()));
+  }
+
+  /** The task's context parameters with the given ones merged in by name, and which of them changed. */
+  record MergedParameters(List<ContextParameter> all, List<ContextParameter> changed) {}
+
+  static MergedParameters merge(List<ContextParameter> current, List<ContextParameter> given) {
+    var merged = new LinkedHashMap<String, ContextParameter>();
+    current.forEach(p -> merged.put(p.name(), p));
+    var changed = new ArrayList<ContextParameter>();
+    for (ContextParameter p : given) {
+      ContextParameter before = merged.put(p.name(), p);
+      if (before == null || !Objects.equals(before.value(), p.value())) {
+        changed.add(p);
+      }
+    }
+    return new MergedParameters(new ArrayList<>(merged.values()), changed);
+  }
+
+  /** After context parameters were stored: one Updated event per changed parameter. */
+  void recordParameterUpdates(String taskId, List<ContextParameter> changed, String actor) {
+    for (ContextParameter p : changed) {
+      var detail = new LinkedHashMap<String, String>();
+      detail.put("parameterName", p.name());
+      if (p.value() != null) {
+        detail.put("parameterValue", p.value());
+      }
+      events.record(taskId, TaskEventType.Updated, actor, detail);
+    }
+  }
+
+  /**
+   * The task's workflow hears of each changed parameter, last in a change: a "Wait for Parameter" on
+   * that name goes on in this transaction, and may queue the task.
+   */
+  void wakeWorkflow(String taskId, List<ContextParameter> changed) {
+    if (changed.isEmpty()) {
+      return;
+    }
+    ExternalTask task = tasks.find(taskId).orElseThrow();
+    for (ContextParameter p : changed) {
+      workflow.parameterSet(task, p.name());
+    }
   }
 
   OffsetDateTime now() {

@@ -56,24 +56,6 @@ public class WorkflowSteps {
     this.transitions = transitions;
   }
 
-  /**
-   * Queue Task: into the service's queue. The offer follows right after the step commits (see
-   * {@link Distributor}), so the instance waits for it at "Wait for an agent"; the result is empty.
-   */
-  public Optional<Offer> queue(String taskId) {
-    ExternalTask task = tasks.lock(taskId).orElseThrow();
-    if (task.state() == TaskState.InWorkflow) {
-      tasks.markEnqueued(taskId, transitions.now());
-      transitions.requeue(taskId);
-      events.record(taskId, TaskEventType.Queued, TaskEvent.SYSTEM);
-    }
-    // a task is queued once per stay; a repeated step only asks to distribute it again
-    if (tasks.find(taskId).orElseThrow().state() == TaskState.Queued) {
-      distributor.requestMatch(taskId, "queued");
-    }
-    return Optional.empty();
-  }
-
   /** After an offer ended without acceptance: the task is offered to the next agent after commit. */
   public Optional<Offer> redistribute(String taskId) {
     ExternalTask task = tasks.lock(taskId).orElseThrow();

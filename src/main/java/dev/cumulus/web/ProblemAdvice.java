@@ -82,6 +82,16 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     return api(new ApiException(HttpStatus.CONFLICT, Problems.CONFLICT, "Changed meanwhile", e.getMessage(), null, null), request);
   }
 
+  /** The diagram is wrong, not the request: 500, but saying which element and input to fix. */
+  @ExceptionHandler(dev.cumulus.externaltask.WorkflowStepException.class)
+  ResponseEntity<Object> workflowStep(RuntimeException e, HttpServletRequest request) {
+    log.error("workflow step failed on {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+    return api(
+        new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, Problems.WORKFLOW_STEP, "Workflow step failed",
+            e.getMessage() + "; nothing was changed: fix the workflow diagram", null, null),
+        request);
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
     log.error("unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);

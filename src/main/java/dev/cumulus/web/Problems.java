@@ -13,6 +13,7 @@ public final class Problems {
   public static final String UNSUPPORTED_MEDIA_TYPE = "urn:cumulus:problem:unsupported-media-type";
   public static final String METHOD_NOT_ALLOWED = "urn:cumulus:problem:method-not-allowed";
   public static final String CONFLICT = "urn:cumulus:problem:conflict";
+  public static final String WORKFLOW_STEP = "urn:cumulus:problem:workflow-step-failed";
   public static final String INTERNAL = "urn:cumulus:problem:internal";
 
   private Problems() {}

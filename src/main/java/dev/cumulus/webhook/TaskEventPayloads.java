@@ -3,6 +3,7 @@ package dev.cumulus.webhook;
 import dev.cumulus.distribution.ServiceDefinition;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskEvent;
+import dev.cumulus.externaltask.TaskEventType;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
@@ -19,6 +20,11 @@ final class TaskEventPayloads {
     // users are identified by their UPN, which is also their e-mail address; there is no AAD object ID
     String lastUser = task.lastConnectedUserUpn();
     Map<String, String> detail = event.detail() == null ? Map.of() : event.detail();
+    // a workflow's Notify: the connector's TaskEventData has no field for a custom event, so its name
+    // and message travel in the two fields a flow already reads for Updated
+    boolean notified = event.event() == TaskEventType.Notified;
+    String name = notified ? detail.get("notification") : detail.get("parameterName");
+    String value = notified ? detail.get("message") : detail.get("parameterValue");
     return new TaskEventData(
         task.id(),
         event.event().name(),
@@ -36,8 +42,8 @@ final class TaskEventPayloads {
         service == null ? null : service.description(),
         service == null ? null : service.displayName(),
         task.serviceUpn(),
-        detail.get("parameterName"),
-        detail.get("parameterValue"),
+        name,
+        value,
         new TaskEventData.TaskInformation(task.customer(), task.contextParameters(), task.preferredUsers()));
   }
 

@@ -119,6 +119,35 @@ class CamundaTaskWorkflow implements TaskWorkflow {
   }
 
   @Override
+  public void parameterSet(ExternalTask task, String parameterName) {
+    if (task.processInstanceId() == null || EndingInstance.is(task.processInstanceId())) {
+      return;
+    }
+    // a Wait for Parameter has the input "waitForParameter" naming the parameter (a local variable of
+    // the execution that waits there). One that waits for the message ContextParameterSet (a receive
+    // task or an intermediate catch event with that message) gets it ...
+    guarded(task, () -> runtime.createMessageCorrelation(MESSAGE_PARAMETER_SET)
+        .processInstanceId(task.processInstanceId())
+        .localVariableEquals(VAR_WAIT_FOR_PARAMETER, parameterName)
+        .correlateAllWithResult());
+    // ... and a receive task without a message (as the template makes it) is triggered
+    var waiting = runtime.createExecutionQuery()
+        .processInstanceId(task.processInstanceId())
+        .variableValueEquals(VAR_WAIT_FOR_PARAMETER, parameterName)
+        .list();
+    for (var execution : waiting) {
+      // only a receive task waits for it; another element with an input of that name is left alone
+      String activityId = ((org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity) execution).getActivityId();
+      String definitionId = ((org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity) execution).getProcessDefinitionId();
+      if (activityId != null
+          && repository.getBpmnModelInstance(definitionId).getModelElementById(activityId)
+              instanceof org.camunda.bpm.model.bpmn.instance.ReceiveTask) {
+        guarded(task, () -> runtime.signal(execution.getId()));
+      }
+    }
+  }
+
+  @Override
   public void mirror(ExternalTask task, Map<String, Object> variables) {
     if (task.processInstanceId() != null && !EndingInstance.is(task.processInstanceId())) {
       runtime.setVariables(task.processInstanceId(), variables);

@@ -1,6 +1,11 @@
 package dev.cumulus.workflow;
 
+import dev.cumulus.distribution.DistributionType;
+import dev.cumulus.externaltask.DistributionPriority;
+import dev.cumulus.lifecycle.WorkflowActivities;
+import dev.cumulus.lifecycle.WorkflowActivities.QueueOptions;
 import dev.cumulus.lifecycle.WorkflowSteps;
+import java.util.Optional;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.context.annotation.Bean;
@@ -13,10 +18,122 @@ import org.springframework.context.annotation.Configuration;
 @Configuration
 class Delegates {
 
-  /** Queue Task: into the service's queue; sets offeredUser when an agent was free. */
+  /**
+   * Queue Task: into the service's queue, with the options of its inputs. The offer follows after
+   * commit (message TaskOffered), so offeredUser is cleared for "Offered to an agent?".
+   */
   @Bean
-  JavaDelegate queueTaskDelegate(WorkflowSteps steps) {
-    return execution -> ExternalTaskProcess.setOffer(execution, steps.queue(taskId(execution)));
+  JavaDelegate queueTaskDelegate(WorkflowActivities activities) {
+    return activity(execution -> {
+      var in = new Inputs(execution);
+      var options = new QueueOptions(
+          in.text("serviceUpn"),
+          in.oneOf("priority", DistributionPriority.class),
+          in.oneOf("distributionType", DistributionType.class),
+          in.integer("offerTimeoutSeconds", 5, 3600),
+          "created".equals(in.choice("ageFrom", "queued", "created")));
+      activities.queue(taskId(execution), options);
+      ExternalTaskProcess.setOffer(execution, Optional.empty());
+    });
+  }
+
+  /** Check Task: the task's state, queue position, waiting time, level and free agents, for a gateway. */
+  @Bean
+  JavaDelegate checkTaskDelegate(WorkflowActivities activities) {
+    return activity(execution -> {
+      var check = activities.check(taskId(execution));
+      Inputs.output(execution, "taskState", check.state().name());
+      Inputs.output(execution, "queuePosition", check.queuePosition());
+      Inputs.output(execution, "waitingSeconds", check.waitingSeconds());
+      Inputs.output(execution, "distributionLevel", check.distributionLevel());
+      Inputs.output(execution, "availableAgents", check.availableAgents());
+    });
+  }
+
+  /** Update Priority: sets one, or raises it by steps up to a cap (High unless Strict is asked for). */
+  @Bean
+  JavaDelegate updatePriorityDelegate(WorkflowActivities activities) {
+    return activity(execution -> {
+      var in = new Inputs(execution);
+      Integer raiseBy = in.integer("raiseBy", 1, 3);
+      DistributionPriority highest = in.oneOf("highestPriority", DistributionPriority.class);
+      DistributionPriority now =
+          activities.updatePriority(taskId(execution), in.oneOf("priority", DistributionPriority.class), raiseBy == null ? 1 : raiseBy, highest);
+      Inputs.output(execution, "distributionPriority", now.name());
+    });
+  }
+
+  /** Transfer: into another service's queue, keeping the task's age. */
+  @Bean
+  JavaDelegate transferTaskDelegate(WorkflowActivities activities) {
+    return activity(execution -> {
+      var in = new Inputs(execution);
+      Inputs.output(execution, "transferred", activities.transfer(taskId(execution), in.required("serviceUpn")));
+    });
+  }
+
+  /** Cancel Task: Cancelled with the reason (Abandoned when an agent is on it); a terminate end event follows. */
+  @Bean
+  JavaDelegate cancelTaskDelegate(WorkflowActivities activities) {
+    return activity(execution -> {
+      var in = new Inputs(execution);
+      Inputs.output(execution, "outcome", activities.cancel(taskId(execution), in.text("reason")));
+    });
+  }
+
+  /** Check Parameter: a context parameter's value, and whether it is set (to the expected value). */
+  @Bean
+  JavaDelegate checkParameterDelegate(WorkflowActivities activities) {
+    return activity(execution -> {
+      var in = new Inputs(execution);
+      Optional<String> value = activities.parameter(taskId(execution), in.required("parameterName"));
+      String expected = in.text("expectedValue");
+      Inputs.output(execution, "parameterValue", value.orElse(null));
+      Inputs.output(execution, "parameterMatches", value.isPresent() && (expected == null || expected.equals(value.get())));
+    });
+  }
+
+  /** Set Parameter: sets a context parameter as UpdateTask would (event Updated, waiting workflows go on). */
+  @Bean
+  JavaDelegate setParameterDelegate(WorkflowActivities activities) {
+    return activity(execution -> {
+      var in = new Inputs(execution);
+      Object value = Inputs.declared(execution).get("parameterValue");
+      activities.setParameter(taskId(execution), in.required("parameterName"), value == null ? null : value.toString());
+    });
+  }
+
+  /** Availability Check: Available, Busy or NobodyOnDuty, for a gateway with three exits. */
+  @Bean
+  JavaDelegate availabilityCheckDelegate(WorkflowActivities activities) {
+    return activity(execution -> {
+      var in = new Inputs(execution);
+      var check = activities.availability(taskId(execution), in.text("serviceUpn"));
+      Inputs.output(execution, "availability", check.availability().name());
+      Inputs.output(execution, "availableAgents", check.availableAgents());
+      Inputs.output(execution, "agentsOnDuty", check.agentsOnDuty());
+    });
+  }
+
+  /** Notify: a custom event (Notified) for webhooks. */
+  @Bean
+  JavaDelegate notifyDelegate(WorkflowActivities activities) {
+    return activity(execution -> {
+      var in = new Inputs(execution);
+      activities.notify(taskId(execution), in.required("notification"), in.text("message"));
+    });
+  }
+
+  /** A wrong input of the diagram names the element it belongs to (an incident in Cockpit when asynchronous). */
+  private static JavaDelegate activity(JavaDelegate delegate) {
+    return execution -> {
+      try {
+        delegate.execute(execution);
+      } catch (IllegalArgumentException e) {
+        throw new dev.cumulus.externaltask.WorkflowStepException(
+            "'" + execution.getCurrentActivityName() + "' (" + execution.getCurrentActivityId() + "): " + e.getMessage(), e);
+      }
+    };
   }
 
   /** Distribute again after an offer ended unanswered. */

@@ -20,6 +20,8 @@ public final class ExternalTaskProcess {
   public static final String MESSAGE_TASK_OFFERED = "TaskOffered";
   public static final String MESSAGE_OFFER_WITHDRAWN = "OfferWithdrawn";
   public static final String MESSAGE_AFTER_WORK_ENDED = "AfterWorkEnded";
+  /** Wait for Parameter as a message event: correlated when UpdateTask or Set Parameter sets the parameter. */
+  public static final String MESSAGE_PARAMETER_SET = "ContextParameterSet";
 
   public static final String VAR_OFFERED_USER = "offeredUser";
   public static final String VAR_RONA_TIMEOUT = "ronaTimeout";
@@ -28,6 +30,8 @@ public final class ExternalTaskProcess {
   public static final String VAR_ACW_SECONDS = "acwSeconds";
   public static final String VAR_ACW_DURATION = "acwDuration";
   public static final String VAR_STATE = "state";
+  /** The input of a Wait for Parameter (receive task): the context parameter it waits for. */
+  public static final String VAR_WAIT_FOR_PARAMETER = "waitForParameter";
 
   private ExternalTaskProcess() {}
 

@@ -130,6 +130,17 @@ class TaskEventPayloadsTest {
   }
 
   @Test
+  void carriesANotificationsNameAndMessageInTheUpdatedParameterFields() throws Exception {
+    var task = task().build();
+    var event = new TaskEvent(5, task.id(), TaskEventType.Notified, TaskState.Queued, CREATED, "system",
+        Map.of("notification", "AllAgentsBusy", "message", "every agent is busy"));
+    JsonNode json = toJson(TaskEventPayloads.of(event, task, service()));
+    assertThat(json.get("event").asText()).isEqualTo("Notified");
+    assertThat(json.get("updatedParameterName").asText()).isEqualTo("AllAgentsBusy");
+    assertThat(json.get("updatedParameterValue").asText()).isEqualTo("every agent is busy");
+  }
+
+  @Test
   void omitsWhatTheTaskDoesNotHave() throws Exception {
     // given an anonymous task, never connected, still open, and an event without parameter detail
     var task = task().build();
