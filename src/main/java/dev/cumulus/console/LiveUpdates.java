@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -93,6 +95,12 @@ class LiveUpdates {
     subscribers.add(subscriber);
     push(subscriber);
     return emitter;
+  }
+
+  /** Ends every live connection first on shutdown, so a graceful shutdown does not wait for them. */
+  @EventListener(ContextClosedEvent.class)
+  void closeAll() {
+    subscribers.forEach(this::drop);
   }
 
   int subscriberCount() {

@@ -13,6 +13,7 @@ import org.springframework.security.config.annotation.web.configuration.EnableWe
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
@@ -59,8 +60,19 @@ class SecurityConfig {
         .logout(l -> l.logoutUrl("/ui/logout").logoutSuccessUrl("/ui/login.html?logout").permitAll())
         .exceptionHandling(
             e ->
-                e.defaultAuthenticationEntryPointFor((req, res, ex) -> problems.loginRequired(req, res), pageApi)
-                    .defaultAccessDeniedHandlerFor((req, res, ex) -> problems.forbidden(req, res, "your role may not do this"), pageApi))
+                // the pages' API answers problem+json; a page itself leads to the login form
+                e.authenticationEntryPoint(
+                        (req, res, ex) -> {
+                          if (pageApi.matches(req)) {
+                            problems.loginRequired(req, res);
+                          } else {
+                            res.sendRedirect(req.getContextPath() + "/ui/login.html");
+                          }
+                        })
+                    .accessDeniedHandler(
+                        (req, res, ex) ->
+                            problems.forbidden(
+                                req, res, ex instanceof CsrfException ? "the CSRF token is missing or stale; reload the page" : "your role may not do this")))
         .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'")))
         .authorizeHttpRequests(
