@@ -1,7 +1,7 @@
 // The supervisor dashboard: per supervised service the live queue, KPIs and agents, and actions on
 // tasks (abort, transfer, priority, prolong), each confirmed first and recorded with who did it.
 import {
-  whoAmI, send, logout, live, h, reconcile, replaceKeepingFocus, syncClock, tickTimers, status, connectionBadge, clockTime, dateTime, duration,
+  whoAmI, send, logout, live, h, reconcile, replaceKeepingFocus, syncClock, tickTimers, status, connectionBadge, dateTime, duration,
 } from '/ui/shared.js';
 
 const PRIORITIES = ['Low', 'Normal', 'High', 'Strict'];
