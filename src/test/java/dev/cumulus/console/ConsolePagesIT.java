@@ -126,8 +126,7 @@ class ConsolePagesIT {
     String agent = scenario.agent("cy", 1);
     String mine = scenario.service("mine", List.of(agent), map());
     String theirs = scenario.service("theirs", List.of(agent), map());
-    String supervisor = supervisor("max");
-    assertThat(scenario.admin().put("/v1/services/" + mine + "/supervisors", map("supervisors", List.of(supervisor))).status()).isEqualTo(200);
+    String supervisor = scenario.supervisor("max", mine);
     String inMine = create(mine, "in mine");
     String inTheirs = create(theirs, "in theirs");
     var page = loggedIn(supervisor);
@@ -177,8 +176,7 @@ class ConsolePagesIT {
   void badInputIsAProblemNamingTheFieldAndTheRule() {
     String agent = scenario.agent("dee", 1);
     String service = scenario.service("bad", List.of(agent), map());
-    String supervisor = supervisor("zoe");
-    scenario.admin().put("/v1/services/" + service + "/supervisors", map("supervisors", List.of(supervisor)));
+    String supervisor = scenario.supervisor("zoe", service);
     String task = create(service, "bad input");
     var agentPage = loggedIn(agent);
     var supervisorPage = loggedIn(supervisor);
@@ -240,13 +238,6 @@ class ConsolePagesIT {
     var session = new PageSession(base);
     assertThat(session.login(upn, password).location()).endsWith("/ui/");
     return session;
-  }
-
-  private String supervisor(String name) {
-    String upn = name + "." + System.nanoTime() + "@contoso.test";
-    var r = scenario.admin().put("/v1/users/" + upn, map("password", Scenario.PASSWORD, "roles", List.of("Supervisor")));
-    assertThat(r.status()).as(r.toString()).isEqualTo(201);
-    return upn;
   }
 
   private String create(String service, String title) {

@@ -69,9 +69,7 @@ class PagesBrowserIT {
     String support = scenario.service("support", List.of(agent), map("ronaTimeoutSeconds", 300, "acwSeconds", 120));
     String sales = scenario.service("sales", List.of(agent), map("ronaTimeoutSeconds", 300));
     String other = scenario.service("other", List.of(), map());
-    String supervisor = supervisor("sue");
-    supervise(support, supervisor);
-    supervise(sales, supervisor);
+    String supervisor = scenario.supervisor("sue", support, sales);
 
     // when: both log in; the agent goes Available
     agentBrowser = Browser.start();
@@ -160,18 +158,6 @@ class PagesBrowserIT {
               d.findElement(container).findElement(By.cssSelector("[data-action='" + action + "']")).click();
               return true;
             });
-  }
-
-  private String supervisor(String name) {
-    String upn = name + "." + System.nanoTime() + "@contoso.test";
-    var r = scenario.admin().put("/v1/users/" + upn, map("displayName", "Sue Supervisor", "password", Scenario.PASSWORD, "roles", List.of("Supervisor")));
-    assertThat(r.status()).as(r.toString()).isEqualTo(201);
-    return upn;
-  }
-
-  private void supervise(String service, String supervisor) {
-    var r = scenario.admin().put("/v1/services/" + service + "/supervisors", map("supervisors", List.of(supervisor)));
-    assertThat(r.status()).as(r.toString()).isEqualTo(200);
   }
 
   private String createTask(String service, String title, String priority) {
