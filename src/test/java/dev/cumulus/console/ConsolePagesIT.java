@@ -173,6 +173,48 @@ class ConsolePagesIT {
   }
 
   @Test
+  void aBroadcastOfferShowsForEveryAgentItWasMadeTo() {
+    String fay = scenario.agent("fay", 1);
+    String gus = scenario.agent("gus", 1);
+    String service = scenario.service("bcast", List.of(fay, gus), map("distributionType", "Broadcast", "ronaTimeoutSeconds", 300));
+    scenario.available(fay, gus);
+    String task = create(service, "everyone");
+
+    assertThat(ids(loggedIn(fay).get("/ui/api/agent/state").body().path("offers"))).containsExactly(task);
+    assertThat(ids(loggedIn(gus).get("/ui/api/agent/state").body().path("offers"))).containsExactly(task);
+  }
+
+  @Test
+  void theKpisCountOffersAcceptancesAndTheShareWithinTargetFromTheDatabase() {
+    // given: one task accepted at once, one aborted before anybody accepted it, one still waiting
+    String hal = scenario.agent("hal", 1);
+    String service = scenario.service("kpi", List.of(hal), map("ronaTimeoutSeconds", 300));
+    var agentPage = loggedIn(hal);
+    agentPage.put("/ui/api/agent/presence", map("presence", "Available"));
+    String accepted = create(service, "accepted");
+    assertThat(agentPage.post("/ui/api/agent/tasks/" + accepted + "/accept", null).status()).isEqualTo(200);
+    String aborted = create(service, "aborted");
+    String waiting = create(service, "waiting");
+    var supervisorPage = loggedIn(scenario.supervisor("ida", service));
+    assertThat(supervisorPage.post("/ui/api/supervisor/tasks/" + aborted + "/abort", map("reason", "test")).status()).isEqualTo(200);
+
+    // when
+    JsonNode kpis = supervisorPage.get("/ui/api/supervisor/state").body().path("services").get(0).path("kpis");
+
+    // then
+    assertThat(kpis.path("waitingNow").asInt()).isEqualTo(1);
+    assertThat(kpis.path("longestWaitSeconds").asLong()).isBetween(0L, 60L);
+    assertThat(kpis.path("inProgress").asInt()).isEqualTo(1);
+    assertThat(kpis.path("offeredToday").asInt()).isEqualTo(1);
+    assertThat(kpis.path("acceptedToday").asInt()).isEqualTo(1);
+    assertThat(kpis.path("endedUnacceptedToday").asInt()).isEqualTo(1);
+    assertThat(kpis.path("acceptedWithinTarget").asInt()).isEqualTo(1);
+    assertThat(kpis.path("withinTargetPercent").asInt()).as("1 within target of 1 accepted + 1 ended unaccepted").isEqualTo(50);
+    assertThat(kpis.path("handledToday").asInt()).isZero();
+    assertThat(flow.get("/v1/ExternalTasks/" + waiting).text("state")).isEqualTo("Queued");
+  }
+
+  @Test
   void badInputIsAProblemNamingTheFieldAndTheRule() {
     String agent = scenario.agent("dee", 1);
     String service = scenario.service("bad", List.of(agent), map());
