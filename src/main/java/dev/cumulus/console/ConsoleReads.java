@@ -166,20 +166,23 @@ class ConsoleReads {
     jdbc.query(
         "select e.task_id, e.event, e.actor, e.detail, e.occurred_at, t.title, t.service_upn, t.customer_identifier"
             + " from task_event e join external_task t on t.id = e.task_id"
-            + " where e.event in ('Declined', 'Rona') and e.occurred_at >= ? order by e.id desc",
+            + " where ((e.event = 'Declined' and e.actor = ?) or (e.event = 'Rona' and e.detail like ?))"
+            + " and e.occurred_at >= ? order by e.id desc limit 200",
         rs -> {
           String event = rs.getString("event");
           boolean mine =
               event.equals("Declined")
                   ? upn.equalsIgnoreCase(rs.getString("actor"))
                   : usersIn(rs.getString("detail")).stream().anyMatch(upn::equalsIgnoreCase);
-          if (mine && results.size() < 200) {
+          if (mine) {
             results.add(
                 new Result(
                     rs.getString("task_id"), rs.getString("title"), rs.getString("service_upn"), rs.getString("customer_identifier"),
                     event.equals("Rona") ? "RONA" : "Declined", TaskStore.time(rs, "occurred_at")));
           }
         },
+        upn,
+        "%" + upn + "%",
         midnight);
     results.sort(Comparator.comparing(Result::at).reversed());
     return results.size() > 100 ? List.copyOf(results.subList(0, 100)) : results;

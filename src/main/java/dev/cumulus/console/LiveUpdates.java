@@ -11,6 +11,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.ContextClosedEvent;
@@ -50,6 +54,8 @@ class LiveUpdates {
     final SseEmitter emitter;
     volatile Set<String> services = Set.of();
     volatile Set<String> people = Set.of();
+    /** A push is waiting in the senders' queue: further changes until it runs are covered by it. */
+    final AtomicBoolean queued = new AtomicBoolean();
     String lastSent;
 
     Subscriber(Page page, Viewer viewer, SseEmitter emitter) {
@@ -72,6 +78,18 @@ class LiveUpdates {
   private final ConsoleProperties properties;
   private final Clock clock;
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+  /**
+   * Pages' states are computed and written here, not on the scheduler's threads: a slow browser
+   * connection must not hold up the sweeper or the webhook worker.
+   */
+  private final ExecutorService senders =
+      Executors.newFixedThreadPool(
+          2,
+          r -> {
+            Thread t = new Thread(r, "live-pages");
+            t.setDaemon(true);
+            return t;
+          });
   private long lastTaskEvent = -1;
   private long lastAgentChange = -1;
   /** Ids skipped by the cursor, with when they were first missed. */
@@ -101,6 +119,7 @@ class LiveUpdates {
   @EventListener(ContextClosedEvent.class)
   void closeAll() {
     subscribers.forEach(this::drop);
+    senders.shutdownNow();
   }
 
   int subscriberCount() {
@@ -114,7 +133,7 @@ class LiveUpdates {
       if (!change.isEmpty()) {
         for (Subscriber s : subscribers) {
           if (s.concerns(change)) {
-            push(s);
+            schedule(s);
           }
         }
       }
@@ -125,19 +144,40 @@ class LiveUpdates {
 
   @Scheduled(fixedDelayString = "${cumulus.console.refresh-interval:PT10S}")
   void refresh() {
-    subscribers.forEach(this::push);
+    subscribers.forEach(this::schedule);
   }
 
   @Scheduled(fixedDelayString = "${cumulus.console.heartbeat:PT15S}")
   void heartbeat() {
     for (Subscriber s : subscribers) {
-      synchronized (s) {
-        try {
-          s.emitter.send(SseEmitter.event().comment("heartbeat"));
-        } catch (IOException | IllegalStateException e) {
-          drop(s);
-        }
-      }
+      execute(
+          () -> {
+            synchronized (s) {
+              try {
+                s.emitter.send(SseEmitter.event().comment("heartbeat"));
+              } catch (IOException | IllegalStateException e) {
+                drop(s);
+              }
+            }
+          });
+    }
+  }
+
+  private void schedule(Subscriber s) {
+    if (s.queued.compareAndSet(false, true)) {
+      execute(
+          () -> {
+            s.queued.set(false);
+            push(s);
+          });
+    }
+  }
+
+  private void execute(Runnable work) {
+    try {
+      senders.execute(work);
+    } catch (RejectedExecutionException e) {
+      // shutting down
     }
   }
 
