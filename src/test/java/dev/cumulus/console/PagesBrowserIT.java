@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -110,8 +111,12 @@ class PagesBrowserIT {
     wait(agentBrowser, LIVE).until(ExpectedConditions.visibilityOfElementLocated(card("offers", second)));
     Browser.screenshot(agentBrowser, "my-sessions");
 
-    // the agent declines the second (it waits in its queue), completes the first and ends after-work early
-    click(agentBrowser, card("offers", second), "decline");
+    // keyboard only: the new offer's Accept button has the focus; Tab reaches Decline, Enter declines
+    // (the second task then waits in its queue); then the agent completes the first and ends after-work early
+    wait(agentBrowser).until(d -> ("accept-" + second).equals(d.switchTo().activeElement().getDomAttribute("data-focus")));
+    agentBrowser.switchTo().activeElement().sendKeys(Keys.TAB);
+    assertThat(agentBrowser.switchTo().activeElement().getDomAttribute("data-focus")).isEqualTo("decline-" + second);
+    agentBrowser.switchTo().activeElement().sendKeys(Keys.ENTER);
     wait(agentBrowser).until(ExpectedConditions.invisibilityOfElementLocated(card("offers", second)));
     click(agentBrowser, card("connected", first), "complete");
     WebElement afterWork = wait(agentBrowser).until(ExpectedConditions.visibilityOfElementLocated(card("afterwork", first)));
