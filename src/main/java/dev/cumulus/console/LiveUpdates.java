@@ -90,7 +90,7 @@ class LiveUpdates {
             t.setDaemon(true);
             return t;
           });
-  private long lastTaskEvent = -1;
+  private volatile long lastTaskEvent = -1;
   private long lastAgentChange = -1;
   /** Ids skipped by the cursor, with when they were first missed. */
   private final Map<Long, Long> taskEventGaps = new LinkedHashMap<>();
@@ -129,8 +129,17 @@ class LiveUpdates {
   @Scheduled(fixedDelayString = "${cumulus.console.poll-interval:PT0.3S}", initialDelayString = "${cumulus.console.poll-interval:PT0.3S}")
   void poll() {
     try {
+      if (subscribers.isEmpty()) {
+        // nobody watches on this node: no polling; the next page starts from its whole state
+        forget();
+        return;
+      }
+      boolean starting = lastTaskEvent < 0;
       Change change = readChanges();
-      if (!change.isEmpty()) {
+      if (starting) {
+        // whatever committed between a page's first state and the cursor is covered by a fresh state
+        subscribers.forEach(this::schedule);
+      } else if (!change.isEmpty()) {
         for (Subscriber s : subscribers) {
           if (s.concerns(change)) {
             schedule(s);
@@ -185,6 +194,12 @@ class LiveUpdates {
   @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1M")
   void forgetOldChanges() {
     jdbc.update("delete from agent_change where occurred_at < ?", OffsetDateTime.now(clock).minus(properties.changeRetention()));
+  }
+
+  private synchronized void forget() {
+    lastTaskEvent = -1;
+    lastAgentChange = -1;
+    taskEventGaps.clear();
   }
 
   synchronized Change readChanges() {

@@ -15,6 +15,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -113,10 +114,10 @@ class PagesBrowserIT {
 
     // keyboard only: the new offer's Accept button has the focus; Tab reaches Decline, Enter declines
     // (the second task then waits in its queue); then the agent completes the first and ends after-work early
-    wait(agentBrowser).until(d -> ("accept-" + second).equals(d.switchTo().activeElement().getDomAttribute("data-focus")));
-    agentBrowser.switchTo().activeElement().sendKeys(Keys.TAB);
-    assertThat(agentBrowser.switchTo().activeElement().getDomAttribute("data-focus")).isEqualTo("decline-" + second);
-    agentBrowser.switchTo().activeElement().sendKeys(Keys.ENTER);
+    awaitFocus(agentBrowser, "accept-" + second);
+    new Actions(agentBrowser).sendKeys(Keys.TAB).perform();
+    awaitFocus(agentBrowser, "decline-" + second);
+    new Actions(agentBrowser).sendKeys(Keys.ENTER).perform();
     wait(agentBrowser).until(ExpectedConditions.invisibilityOfElementLocated(card("offers", second)));
     click(agentBrowser, card("connected", first), "complete");
     WebElement afterWork = wait(agentBrowser).until(ExpectedConditions.visibilityOfElementLocated(card("afterwork", first)));
@@ -163,6 +164,13 @@ class PagesBrowserIT {
               d.findElement(container).findElement(By.cssSelector("[data-action='" + action + "']")).click();
               return true;
             });
+  }
+
+  /** Waits until the keyboard focus is on the element with this data-focus key (live updates keep it there). */
+  private static void awaitFocus(ChromeDriver browser, String key) {
+    wait(browser)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(d -> key.equals(d.switchTo().activeElement().getDomAttribute("data-focus")));
   }
 
   private String createTask(String service, String title, String priority) {
