@@ -2,6 +2,7 @@ package dev.cumulus.demo;
 
 import dev.cumulus.distribution.ServiceAdmin;
 import dev.cumulus.distribution.ServiceAdmin.ServiceRequest;
+import dev.cumulus.distribution.ServiceSupervisors;
 import dev.cumulus.distribution.UserAdmin;
 import dev.cumulus.distribution.UserAdmin.UserRequest;
 import dev.cumulus.distribution.UserAdmin.UserRole;
@@ -28,11 +29,13 @@ class DemoData implements ApplicationRunner {
   private final UserAdmin users;
   private final ServiceAdmin services;
   private final IdentityDirectory directory;
+  private final ServiceSupervisors supervisors;
 
-  DemoData(UserAdmin users, ServiceAdmin services, IdentityDirectory directory) {
+  DemoData(UserAdmin users, ServiceAdmin services, IdentityDirectory directory, ServiceSupervisors supervisors) {
     this.users = users;
     this.services = services;
     this.directory = directory;
+    this.supervisors = supervisors;
   }
 
   @Override
@@ -46,6 +49,14 @@ class DemoData implements ApplicationRunner {
         "support@contoso.com", "Customer Support", "Call-backs and customer requests",
         List.of("alice@contoso.com", "bob@contoso.com", "carol@contoso.com"));
     service("sales@contoso.com", "Sales", "Quotes and bookings", List.of("carol@contoso.com", "dave@contoso.com"));
+    // Sam supervises both demo services (also on a database from before service supervisors existed)
+    if (directory.userExists("sam@contoso.com") && supervisors.servicesOf("sam@contoso.com").isEmpty()) {
+      for (String service : List.of("support@contoso.com", "sales@contoso.com")) {
+        if (services.all().stream().anyMatch(s -> s.upn().equals(service)) && supervisors.get(service).supervisors().isEmpty()) {
+          supervisors.replace(service, List.of("sam@contoso.com"));
+        }
+      }
+    }
   }
 
   private void user(String upn, String name, int capacity, UserRole role) {

@@ -96,6 +96,14 @@ public class AgentStore {
         upn);
   }
 
+  /**
+   * Appends an agent's own change (presence, duty, RONA reset, profile) to agent_change, which the
+   * live pages of every node read to learn what changed. Append-only: no row is contended.
+   */
+  public void recordChange(String upn, String kind, OffsetDateTime at) {
+    jdbc.update("insert into agent_change (user_upn, kind, occurred_at) values (?, ?, ?)", upn, kind, at);
+  }
+
   public void taskTaken(String upn) {
     jdbc.update("update agent set active_tasks = active_tasks + 1 where upn = ?", upn);
   }

@@ -27,6 +27,11 @@ public class OfferStore {
     return jdbc.queryForList("select user_upn from offer where task_id = ? order by user_upn", String.class, taskId);
   }
 
+  /** The tasks offered to the user now (a broadcast offer names the user here, not on the task). */
+  public List<String> tasksOfferedTo(String userUpn) {
+    return jdbc.queryForList("select task_id from offer where user_upn = ? order by offered_at", String.class, userUpn);
+  }
+
   public boolean isBroadcast(String taskId) {
     Integer n = jdbc.queryForObject("select count(*) from offer where task_id = ? and broadcast", Integer.class, taskId);
     return n != null && n > 0;

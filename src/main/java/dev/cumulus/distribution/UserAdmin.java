@@ -102,6 +102,7 @@ public class UserAdmin {
     if (request.skills() != null) {
       agents.setSkills(upn, request.skills());
     }
+    agents.recordChange(upn, "profile", OffsetDateTime.now(clock));
     distributor.agentFreed(upn);
     return new Saved(view(upn), created);
   }
@@ -135,6 +136,7 @@ public class UserAdmin {
     Agent before = agents.lock(upn).orElseThrow();
     boolean becameAvailable = presence == Presence.Available && before.presence() != Presence.Available;
     agents.setPresence(upn, presence, now, becameAvailable);
+    agents.recordChange(upn, "presence", now);
     if (presence == Presence.Offline) {
       // going Offline resets persistent RONA flags, and ends windows that waited only for this user
       services.resetRona(upn, null);
@@ -153,6 +155,7 @@ public class UserAdmin {
     if (!services.setDuty(serviceUpn, upn, onDuty)) {
       throw ApiException.invalid("serviceUpn", "membership", upn + " is not a member of '" + serviceUpn + "'");
     }
+    agents.recordChange(upn, "duty", OffsetDateTime.now(clock));
     if (onDuty) {
       distributor.agentFreed(upn);
     } else {
@@ -170,6 +173,7 @@ public class UserAdmin {
     }
     agents.lock(upn);
     services.resetRona(upn, serviceUpn);
+    agents.recordChange(upn, "ronaReset", OffsetDateTime.now(clock));
     distributor.agentFreed(upn);
     return view(upn);
   }

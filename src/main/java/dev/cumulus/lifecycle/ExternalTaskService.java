@@ -243,7 +243,29 @@ public class ExternalTaskService {
   /** The tasks an agent holds now: offers, connected tasks and tasks in after-work. */
   @Transactional(readOnly = true)
   public List<ExternalTaskView> sessions(String userUpn) {
-    return tasks.byAssignedUser(userUpn, HELD).stream().map(t -> view(t, false)).toList();
+    var held = new ArrayList<>(tasks.byAssignedUser(userUpn, HELD));
+    var ids = new HashSet<String>();
+    held.forEach(t -> ids.add(t.id()));
+    // broadcast offers: the task names one of the offered agents, the offer table names them all
+    for (String id : offers.tasksOfferedTo(userUpn)) {
+      if (ids.add(id)) {
+        tasks.find(id).filter(t -> t.state() == TaskState.Offered).ifPresent(held::add);
+      }
+    }
+    return held.stream().map(t -> view(t, false)).toList();
+  }
+
+  private static final List<TaskState> OPEN =
+      List.of(TaskState.InWorkflow, TaskState.Queued, TaskState.Offered, TaskState.Connected, TaskState.AfterWork);
+
+  /** A service's open tasks (every state before the end), newest first, at most {@code limit} per state. */
+  @Transactional(readOnly = true)
+  public List<ExternalTaskView> open(String serviceUpn, int limit) {
+    var open = new ArrayList<ExternalTaskView>();
+    for (TaskState state : OPEN) {
+      tasks.page(serviceUpn, state, 0, limit).forEach(t -> open.add(view(t, false)));
+    }
+    return open;
   }
 
   /** RemoveExternalTask, or a supervisor's abort. Removing a cancelled task again is fine. */

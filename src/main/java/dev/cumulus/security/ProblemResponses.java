@@ -26,6 +26,11 @@ class ProblemResponses {
     write(request, response, HttpStatus.UNAUTHORIZED, Problems.UNAUTHORIZED, "Unauthorized", detail);
   }
 
+  /** 401 for the web pages' own API: no WWW-Authenticate, so the browser shows no Basic dialog. */
+  void loginRequired(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    write(request, response, HttpStatus.UNAUTHORIZED, Problems.UNAUTHORIZED, "Unauthorized", "log in at /ui/login.html");
+  }
+
   void forbidden(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
     write(request, response, HttpStatus.FORBIDDEN, Problems.FORBIDDEN, "Forbidden", detail);
   }

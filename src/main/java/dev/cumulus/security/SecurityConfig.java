@@ -3,6 +3,7 @@ package dev.cumulus.security;
 import static org.springframework.http.HttpMethod.GET;
 import static org.springframework.http.HttpMethod.PUT;
 
+import jakarta.servlet.DispatcherType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -12,10 +13,12 @@ import org.springframework.security.config.annotation.web.configuration.EnableWe
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
- * One answer to "who may do what". People use HTTP Basic with their Camunda identity; flows use an
- * X-API-Key. The Camunda webapps (Cockpit, Tasklist, Admin) keep their own login and CSRF
+ * One answer to "who may do what". People use HTTP Basic with their Camunda identity (the web pages: a
+ * form login with the same identity); flows use an X-API-Key. The Camunda webapps (Cockpit, Tasklist, Admin) keep their own login and CSRF
  * protection; the engine REST API needs an admin or supervisor. Open: health and the OpenAPI document.
  */
 @Configuration
@@ -36,8 +39,57 @@ class SecurityConfig {
     return http.build();
   }
 
+  /**
+   * The web pages (My Sessions, supervisor dashboard) under /ui: a form login against the same
+   * identity provider, a session cookie and CSRF protection. The API below stays stateless (HTTP
+   * Basic, API keys) and never reads this session.
+   */
   @Bean
   @Order(2)
+  SecurityFilterChain pages(HttpSecurity http, IdentityAuthenticationProvider provider, ProblemResponses problems) throws Exception {
+    var pageApi = PathPatternRequestMatcher.withDefaults().matcher("/ui/api/**");
+    http.securityMatcher("/ui", "/ui/**")
+        .authenticationManager(new ProviderManager(provider))
+        .formLogin(
+            f ->
+                f.loginPage("/ui/login.html")
+                    .loginProcessingUrl("/ui/login")
+                    .defaultSuccessUrl("/ui/", true)
+                    .failureUrl("/ui/login.html?error")
+                    .permitAll())
+        .logout(l -> l.logoutUrl("/ui/logout").logoutSuccessUrl("/ui/login.html?logout").permitAll())
+        .exceptionHandling(
+            e ->
+                // the pages' API answers problem+json; a page itself leads to the login form
+                e.authenticationEntryPoint(
+                        (req, res, ex) -> {
+                          if (pageApi.matches(req)) {
+                            problems.loginRequired(req, res);
+                          } else {
+                            res.sendRedirect(req.getContextPath() + "/ui/login.html");
+                          }
+                        })
+                    .accessDeniedHandler(
+                        (req, res, ex) ->
+                            problems.forbidden(
+                                req, res, ex instanceof CsrfException ? "the CSRF token is missing or stale; reload the page" : "your role may not do this")))
+        .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'")))
+        .authorizeHttpRequests(
+            a ->
+                a.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
+                    .permitAll()
+                    .requestMatchers("/ui/login.html", "/ui/*.css", "/ui/*.js", "/ui/*.svg", "/ui/api/csrf")
+                    .permitAll()
+                    .requestMatchers("/ui/supervisor.html", "/ui/api/supervisor/**")
+                    .hasAnyRole(Role.ADMIN.name(), Role.SUPERVISOR.name())
+                    .anyRequest()
+                    .authenticated());
+    return http.build();
+  }
+
+  @Bean
+  @Order(3)
   SecurityFilterChain api(
       HttpSecurity http,
       IdentityAuthenticationProvider provider,

@@ -31,6 +31,18 @@ public final class Scenario {
     return upn;
   }
 
+  /** A user with the Supervisor role who supervises the given services. */
+  public String supervisor(String name, String... services) {
+    String upn = name + "." + tag + "@contoso.test";
+    var r = admin.put("/v1/users/" + upn, map("displayName", name, "password", PASSWORD, "roles", List.of("Supervisor")));
+    assertThat(r.status()).as(r.toString()).isIn(200, 201);
+    for (String service : services) {
+      var s = admin.put("/v1/services/" + service + "/supervisors", map("supervisors", List.of(upn)));
+      assertThat(s.status()).as(s.toString()).isEqualTo(200);
+    }
+    return upn;
+  }
+
   public String service(String name, List<String> members, Map<String, Object> settings) {
     String upn = name + "." + tag + "@contoso.test";
     var body = new java.util.LinkedHashMap<String, Object>(settings);

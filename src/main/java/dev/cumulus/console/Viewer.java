@@ -1,0 +1,12 @@
+package dev.cumulus.console;
+
+import dev.cumulus.security.Caller;
+import dev.cumulus.security.Role;
+
+/** Who looks at a page: the logged-in person, kept with a live connection after its request ended. */
+record Viewer(String upn, boolean admin, boolean supervisor) {
+
+  static Viewer of(Caller caller) {
+    return new Viewer(caller.name(), caller.is(Role.ADMIN), caller.is(Role.SUPERVISOR));
+  }
+}

@@ -1,0 +1,21 @@
+// The login form posts to Spring Security's form login; it needs this session's CSRF token first.
+const form = document.getElementById('login-form');
+const message = document.getElementById('message');
+const params = new URLSearchParams(location.search);
+if (params.has('error')) message.textContent = 'Wrong user or password.';
+if (params.has('logout')) message.textContent = 'You are logged out.';
+
+const button = document.getElementById('login');
+button.disabled = true;
+fetch('/ui/api/csrf', { headers: { Accept: 'application/json' } })
+  .then((response) => response.json())
+  .then((csrf) => {
+    const field = document.getElementById('csrf');
+    field.name = csrf.parameterName;
+    field.value = csrf.token;
+    button.disabled = false;
+  })
+  .catch(() => (message.textContent = 'Cumulus cannot be reached. Reload the page to try again.'));
+form.addEventListener('submit', (event) => {
+  if (!document.getElementById('csrf').value) event.preventDefault();
+});

@@ -1,0 +1,57 @@
+package dev.cumulus.console;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's headless Chromium through its own chromedriver: no driver or browser download (Selenium
+ * Manager is never asked). Where either is missing, the browser tests are skipped with a message.
+ */
+final class Browser {
+
+  static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CUMULUS_CHROMIUM", "/usr/bin/chromium"));
+  static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("CUMULUS_CHROMEDRIVER", "/usr/bin/chromedriver"));
+  static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+  private Browser() {}
+
+  static void assumeInstalled() {
+    Assumptions.assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "browser tests skipped: no " + CHROMIUM + " or " + CHROMEDRIVER + " (apt-get install chromium chromium-driver)");
+  }
+
+  static ChromeDriver start() {
+    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+    var options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    // CI runs as root: Chromium's sandbox needs a normal user
+    options.addArguments(
+        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-gpu",
+        "--window-size=1366,768", "--lang=en-US", "--autoplay-policy=no-user-gesture-required");
+    var service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    var driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+    return driver;
+  }
+
+  static Path screenshot(ChromeDriver driver, String name) {
+    try {
+      Files.createDirectories(SCREENSHOTS);
+      Path file = SCREENSHOTS.resolve(name + ".png");
+      Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

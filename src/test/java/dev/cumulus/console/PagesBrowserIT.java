@@ -1,0 +1,238 @@
+package dev.cumulus.console;
+
+import static dev.cumulus.support.Api.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cumulus.support.Api;
+import dev.cumulus.support.Scenario;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * A full life in real browsers (headless Chromium): an agent logs in to My Sessions and goes
+ * Available, a flow creates tasks over the API, the offer appears live, the agent accepts, declines,
+ * completes and ends after-work; a supervisor watches the queue change on the dashboard and aborts a
+ * task, recorded with their name. Screenshots of both pages land in target/screenshots.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "spring.datasource.url=jdbc:h2:mem:pages-browser-it;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
+      "cumulus.demo.enabled=false"
+    })
+class PagesBrowserIT {
+
+  private static final Duration LIVE = Duration.ofSeconds(5);
+
+  @LocalServerPort int port;
+
+  String base;
+  Scenario scenario;
+  Api flow;
+  ChromeDriver agentBrowser;
+  ChromeDriver supervisorBrowser;
+
+  @BeforeEach
+  void setUp() {
+    Browser.assumeInstalled();
+    base = "http://127.0.0.1:" + port;
+    scenario = new Scenario(base);
+    flow = Api.flow(base);
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (agentBrowser != null) {
+      agentBrowser.quit();
+    }
+    if (supervisorBrowser != null) {
+      supervisorBrowser.quit();
+    }
+  }
+
+  @Test
+  void agentHandlesAnOfferLiveAndSupervisorAbortsAQueuedTask() {
+    // given: an agent (capacity 2) in two services, a supervisor of both, and a third service nobody here supervises
+    String agent = scenario.agent("ada", 2);
+    String support = scenario.service("support", List.of(agent), map("ronaTimeoutSeconds", 300, "acwSeconds", 120));
+    String sales = scenario.service("sales", List.of(agent), map("ronaTimeoutSeconds", 300));
+    String other = scenario.service("other", List.of(), map());
+    String supervisor = scenario.supervisor("sue", support, sales);
+
+    // when: both log in; the agent goes Available
+    agentBrowser = Browser.start();
+    login(agentBrowser, agent);
+    wait(agentBrowser).until(ExpectedConditions.urlContains("/ui/agent.html"));
+    awaitLive(agentBrowser);
+    new Select(agentBrowser.findElement(By.id("presence"))).selectByVisibleText("Available");
+    wait(agentBrowser).until(d -> "Available".equals(scenario.admin().get("/v1/users/" + agent).text("presence")));
+
+    supervisorBrowser = Browser.start();
+    login(supervisorBrowser, supervisor);
+    wait(supervisorBrowser).until(ExpectedConditions.urlContains("/ui/supervisor.html"));
+    awaitLive(supervisorBrowser);
+    assertThat(supervisorBrowser.findElements(By.cssSelector("section.board")).stream().map(e -> e.getDomAttribute("data-service")))
+        .as("a supervisor sees only the services they supervise")
+        .containsExactlyInAnyOrder(support, sales)
+        .doesNotContain(other);
+
+    // a flow creates a task: the offer appears live, with an alert, its details and a countdown
+    long created = System.nanoTime();
+    String first = createTask(support, "Call back about order 4711", "High");
+    WebElement offer = wait(agentBrowser, LIVE).until(ExpectedConditions.visibilityOfElementLocated(card("offers", first)));
+    long offerMillis = (System.nanoTime() - created) / 1_000_000;
+    assertThat(offerMillis).as("the offer shows within seconds (pushed, not polled by the page)").isLessThan(LIVE.toMillis());
+    assertThat(agentBrowser.findElement(By.id("alert")).getText()).contains("New offer", "Call back about order 4711");
+    assertThat(offer.getText()).contains("Call back about order 4711", "Ada Lovelace", "C-4711", "orderId", "4711", "High", "Offer ends in");
+    assertThat(offer.findElement(By.cssSelector("[data-until]")).getText()).matches("[45]:\\d\\d");
+    awaitRow(supervisorBrowser, support, first, "Offered");
+
+    // the agent accepts: connected, and the supervisor sees it
+    click(agentBrowser, card("offers", first), "accept");
+    wait(agentBrowser).until(ExpectedConditions.visibilityOfElementLocated(card("connected", first)));
+    awaitRow(supervisorBrowser, support, first, "Connected");
+    assertThat(taskState(first)).isEqualTo("Connected");
+
+    // a second task arrives while the first is connected (capacity 2)
+    String second = createTask(sales, "Quote for 20 licences", "Normal");
+    wait(agentBrowser, LIVE).until(ExpectedConditions.visibilityOfElementLocated(card("offers", second)));
+    Browser.screenshot(agentBrowser, "my-sessions");
+
+    // keyboard only: the new offer's Accept button has the focus; Tab reaches Decline, Enter declines
+    // (the second task then waits in its queue); then the agent completes the first and ends after-work early
+    awaitFocus(agentBrowser, "accept-" + second);
+    new Actions(agentBrowser).sendKeys(Keys.TAB).perform();
+    awaitFocus(agentBrowser, "decline-" + second);
+    new Actions(agentBrowser).sendKeys(Keys.ENTER).perform();
+    wait(agentBrowser).until(ExpectedConditions.invisibilityOfElementLocated(card("offers", second)));
+    click(agentBrowser, card("connected", first), "complete");
+    WebElement afterWork = wait(agentBrowser).until(ExpectedConditions.visibilityOfElementLocated(card("afterwork", first)));
+    assertThat(afterWork.getText()).contains("After-work ends in");
+    click(agentBrowser, card("afterwork", first), "end-after-work");
+    wait(agentBrowser, LIVE).until(d -> taskState(first).equals("Completed"));
+    wait(agentBrowser, LIVE)
+        .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#today tr[data-task-id='" + first + "']"), "Handled"));
+    assertThat(agentBrowser.findElement(By.cssSelector("#today tr[data-task-id='" + second + "']")).getText()).contains("Declined");
+
+    // the agent goes Away; a new task waits in the queue, and the supervisor sees the queue change
+    new Select(agentBrowser.findElement(By.id("presence"))).selectByVisibleText("Away");
+    wait(agentBrowser).until(d -> "Away".equals(scenario.admin().get("/v1/users/" + agent).text("presence")));
+    String third = createTask(support, "Send the contract", "Normal");
+    WebElement queued = awaitRow(supervisorBrowser, support, third, "Queued");
+    assertThat(queued.getText()).contains("Send the contract", "Normal");
+    wait(supervisorBrowser, LIVE).until(d -> kpi(support, "waitingNow").equals("1") && kpi(support, "handledToday").equals("1"));
+    awaitRow(supervisorBrowser, sales, second, "Queued");
+    Browser.screenshot(supervisorBrowser, "supervisor-dashboard");
+
+    // the supervisor aborts the queued task, confirming with a reason
+    click(supervisorBrowser, row(support, third), "abort");
+    WebElement dialog = wait(supervisorBrowser).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+    dialog.findElement(By.id("abort-reason")).sendKeys("customer called in");
+    dialog.findElement(By.id("confirm-ok")).click();
+    wait(supervisorBrowser, LIVE).until(ExpectedConditions.invisibilityOfElementLocated(row(support, third)));
+
+    // then: the abort is on the task's record, with who did it and why
+    JsonNode aborted = flow.get("/v1/ExternalTasks/" + third).body();
+    assertThat(aborted.path("state").asText()).isEqualTo("Cancelled");
+    JsonNode cancelled = last(aborted.path("events"));
+    assertThat(cancelled.path("event").asText()).isEqualTo("Cancelled");
+    assertThat(cancelled.path("actor").asText()).isEqualTo(supervisor);
+    assertThat(cancelled.path("detail").toString()).contains("customer called in");
+    assertThat(supervisorBrowser.findElement(By.id("status")).getText()).contains("Aborted");
+  }
+
+  /** Clicks a button of a card or row, found afresh: live updates may have replaced the element. */
+  private static void click(ChromeDriver browser, By container, String action) {
+    wait(browser)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(
+            d -> {
+              d.findElement(container).findElement(By.cssSelector("[data-action='" + action + "']")).click();
+              return true;
+            });
+  }
+
+  /** Waits until the keyboard focus is on the element with this data-focus key (live updates keep it there). */
+  private static void awaitFocus(ChromeDriver browser, String key) {
+    wait(browser)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(d -> key.equals(d.switchTo().activeElement().getDomAttribute("data-focus")));
+  }
+
+  private String createTask(String service, String title, String priority) {
+    var r =
+        flow.post(
+            "/v1/ExternalTasks",
+            map(
+                "serviceUpn", service, "title", title, "customerIdentifier", "C-4711", "distributionPriority", priority,
+                "description", "The customer asked for a call back.",
+                "customer", map("firstName", "Ada", "lastName", "Lovelace", "primaryTelNumber", "+41 44 000 00 00"),
+                "customContextParameters", List.of(map("name", "orderId", "value", "4711"))));
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    return r.text("id");
+  }
+
+  private String taskState(String id) {
+    return flow.get("/v1/ExternalTasks/" + id).text("state");
+  }
+
+  private void login(ChromeDriver browser, String upn) {
+    browser.get(base + "/ui/");
+    wait(browser).until(ExpectedConditions.urlContains("/ui/login.html"));
+    wait(browser).until(ExpectedConditions.elementToBeClickable(By.id("login")));
+    browser.findElement(By.id("username")).sendKeys(upn);
+    browser.findElement(By.id("password")).sendKeys(Scenario.PASSWORD);
+    browser.findElement(By.id("login")).click();
+  }
+
+  private void awaitLive(ChromeDriver browser) {
+    wait(browser).until(ExpectedConditions.textToBe(By.id("connection"), "Live"));
+  }
+
+  private WebElement awaitRow(ChromeDriver browser, String service, String taskId, String state) {
+    return wait(browser, LIVE)
+        .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(rowCss(service, taskId) + "[data-state='" + state + "']")));
+  }
+
+  private String kpi(String service, String key) {
+    return supervisorBrowser.findElement(By.cssSelector("section[data-service='" + service + "'] [data-kpi='" + key + "'] .value")).getText();
+  }
+
+  private static By card(String list, String taskId) {
+    return By.cssSelector("#" + list + " article[data-task-id='" + taskId + "']");
+  }
+
+  private static By row(String service, String taskId) {
+    return By.cssSelector(rowCss(service, taskId));
+  }
+
+  private static String rowCss(String service, String taskId) {
+    return "section[data-service='" + service + "'] tr[data-task-id='" + taskId + "']";
+  }
+
+  private static JsonNode last(JsonNode array) {
+    return array.get(array.size() - 1);
+  }
+
+  private static WebDriverWait wait(ChromeDriver browser) {
+    return wait(browser, Duration.ofSeconds(10));
+  }
+
+  private static WebDriverWait wait(ChromeDriver browser, Duration timeout) {
+    return new WebDriverWait(browser, timeout, Duration.ofMillis(50));
+  }
+}
