@@ -68,12 +68,9 @@ class ConsoleReads {
     this.clock = clock;
   }
 
-  /** The services a viewer's dashboard shows: all for admins, the supervised ones for supervisors. */
+  /** The services a viewer's dashboard shows: all for admins, the supervised ones for supervisors (the API's rule). */
   List<String> visibleServices(Viewer viewer) {
-    if (viewer.admin()) {
-      return services.upns();
-    }
-    return viewer.supervisor() ? supervisors.servicesOf(viewer.upn()) : List.of();
+    return supervisors.scopeOf(viewer.caller()).orElseGet(services::upns);
   }
 
   @Transactional(readOnly = true)

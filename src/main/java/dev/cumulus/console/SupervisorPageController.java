@@ -1,6 +1,7 @@
 package dev.cumulus.console;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.cumulus.distribution.ServiceSupervisors;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskStore;
 import dev.cumulus.lifecycle.ExternalTaskService;
@@ -35,13 +36,16 @@ class SupervisorPageController {
   private final LiveUpdates live;
   private final ExternalTaskService tasks;
   private final TaskStore taskStore;
+  private final ServiceSupervisors supervisors;
   private final Clock clock;
 
-  SupervisorPageController(ConsoleReads reads, LiveUpdates live, ExternalTaskService tasks, TaskStore taskStore, Clock clock) {
+  SupervisorPageController(
+      ConsoleReads reads, LiveUpdates live, ExternalTaskService tasks, TaskStore taskStore, ServiceSupervisors supervisors, Clock clock) {
     this.reads = reads;
     this.live = live;
     this.tasks = tasks;
     this.taskStore = taskStore;
+    this.supervisors = supervisors;
     this.clock = clock;
   }
 
@@ -101,9 +105,8 @@ class SupervisorPageController {
   /** The task, if it is in a service the viewer supervises. */
   private ExternalTask supervised(String id) {
     ExternalTask task = taskStore.find(id).orElseThrow(() -> ApiException.notFound("External task", id));
-    if (!reads.visibleServices(viewer()).contains(task.serviceUpn())) {
-      throw ApiException.forbidden(viewer().upn() + " does not supervise " + task.serviceUpn());
-    }
+    // the same rule as the REST API (which the actions below check again)
+    supervisors.requireSteers(Caller.current(), task.serviceUpn());
     return task;
   }
 

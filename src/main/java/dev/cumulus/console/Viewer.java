@@ -9,4 +9,16 @@ record Viewer(String upn, boolean admin, boolean supervisor) {
   static Viewer of(Caller caller) {
     return new Viewer(caller.name(), caller.is(Role.ADMIN), caller.is(Role.SUPERVISOR));
   }
+
+  /** The viewer as a caller, for the rules decided on callers (kept after the request's security context ended). */
+  Caller caller() {
+    var roles = java.util.EnumSet.noneOf(Role.class);
+    if (admin) {
+      roles.add(Role.ADMIN);
+    }
+    if (supervisor) {
+      roles.add(Role.SUPERVISOR);
+    }
+    return new Caller(upn, roles);
+  }
 }

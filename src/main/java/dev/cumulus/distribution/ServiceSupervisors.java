@@ -1,18 +1,22 @@
 package dev.cumulus.distribution;
 
+import dev.cumulus.security.Caller;
 import dev.cumulus.security.IdentityDirectory;
+import dev.cumulus.security.Role;
 import dev.cumulus.web.ApiException;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Who supervises which service. A supervisor's dashboard shows and steers only these services;
- * admins see every service.
+ * Who supervises which service, and the one rule that follows from it everywhere (REST API and
+ * dashboard): a supervisor sees and steers only the tasks of the services they supervise; admins and
+ * flows (API keys) every service. Agents see their own offers and tasks (checked per task elsewhere).
  */
 @Service
 public class ServiceSupervisors {
@@ -64,6 +68,30 @@ public class ServiceSupervisors {
   public List<String> servicesOf(String userUpn) {
     return jdbc.queryForList(
         "select service_upn from service_supervisor where user_upn = ? order by service_upn", String.class, userUpn);
+  }
+
+  /** Whether the caller may see and steer the tasks of the service: admins and flows all, a supervisor the supervised ones. */
+  public boolean steers(Caller caller, String serviceUpn) {
+    if (caller.is(Role.ADMIN) || caller.is(Role.FLOW)) {
+      return true;
+    }
+    return caller.is(Role.SUPERVISOR) && serviceUpn != null && servicesOf(caller.name()).contains(serviceUpn);
+  }
+
+  /** Refuses (403 problem+json) a caller who may not see or steer the tasks of the service. */
+  public void requireSteers(Caller caller, String serviceUpn) {
+    if (!steers(caller, serviceUpn)) {
+      throw ApiException.forbidden(
+          caller.name() + " does not supervise " + serviceUpn + ": a supervisor sees and steers only the tasks of the services they supervise");
+    }
+  }
+
+  /** The services whose tasks the caller may list: empty for every service (admins, flows), else the supervised ones. */
+  public Optional<List<String>> scopeOf(Caller caller) {
+    if (caller.is(Role.ADMIN) || caller.is(Role.FLOW)) {
+      return Optional.empty();
+    }
+    return Optional.of(caller.is(Role.SUPERVISOR) ? servicesOf(caller.name()) : List.of());
   }
 
   private Supervisors of(String serviceUpn) {

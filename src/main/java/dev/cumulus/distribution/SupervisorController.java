@@ -9,7 +9,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Which supervisors watch and steer a service (the supervisor dashboard's scope). */
+/** Which supervisors watch and steer a service's tasks (their scope over the REST API and on the dashboard). */
 @RestController
 @Tag(name = "Services and users")
 class SupervisorController {

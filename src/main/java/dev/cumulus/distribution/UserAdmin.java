@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -67,15 +68,18 @@ public class UserAdmin {
   private final Distributor distributor;
   private final ServiceStore services;
   private final Clock clock;
+  private final ServiceSupervisors supervisors;
 
   UserAdmin(
-      IdentityDirectory directory, AgentStore agents, ServiceStore services, RoutingLocks locks, Distributor distributor, Clock clock) {
+      IdentityDirectory directory, AgentStore agents, ServiceStore services, RoutingLocks locks, Distributor distributor, Clock clock,
+      ServiceSupervisors supervisors) {
     this.directory = directory;
     this.services = services;
     this.agents = agents;
     this.locks = locks;
     this.distributor = distributor;
     this.clock = clock;
+    this.supervisors = supervisors;
   }
 
   public record Saved(UserView user, boolean created) {}
@@ -150,7 +154,12 @@ public class UserAdmin {
   /** On or off duty in one service. Off duty also resets the RONA flag there; on duty offers work at once. */
   @Transactional
   public UserView setDuty(String upn, String serviceUpn, boolean onDuty) {
-    Caller.current().requireSelfOrSupervisor(upn);
+    Caller caller = Caller.current();
+    caller.requireSelfOrSupervisor(upn);
+    if (!caller.name().equalsIgnoreCase(upn)) {
+      // a supervisor steers duty only in the services they supervise (admins everywhere)
+      supervisors.requireSteers(caller, serviceUpn);
+    }
     agents.lock(upn);
     if (!services.setDuty(serviceUpn, upn, onDuty)) {
       throw ApiException.invalid("serviceUpn", "membership", upn + " is not a member of '" + serviceUpn + "'");
@@ -164,15 +173,28 @@ public class UserAdmin {
     return view(upn);
   }
 
-  /** Clears persistent RONA flags (in one service, or all), and offers work at once. */
+  /**
+   * Clears persistent RONA flags (in one service, or all), and offers work at once. A supervisor
+   * resetting another agent's flags does so only in the services they supervise.
+   */
   @Transactional
   public UserView resetRona(String upn, String serviceUpn) {
-    Caller.current().requireSelfOrSupervisor(upn);
+    Caller caller = Caller.current();
+    caller.requireSelfOrSupervisor(upn);
+    boolean forOther = !caller.name().equalsIgnoreCase(upn);
+    if (serviceUpn != null && forOther) {
+      supervisors.requireSteers(caller, serviceUpn);
+    }
     if (!agents.exists(upn)) {
       throw ApiException.notFound("User", upn);
     }
     agents.lock(upn);
-    services.resetRona(upn, serviceUpn);
+    var scope = forOther ? supervisors.scopeOf(caller) : Optional.<List<String>>empty();
+    if (serviceUpn == null && scope.isPresent()) {
+      scope.get().forEach(s -> services.resetRona(upn, s));
+    } else {
+      services.resetRona(upn, serviceUpn);
+    }
     agents.recordChange(upn, "ronaReset", OffsetDateTime.now(clock));
     distributor.agentFreed(upn);
     return view(upn);

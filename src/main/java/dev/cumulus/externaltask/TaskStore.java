@@ -73,12 +73,14 @@ public class TaskStore {
   }
 
   public List<ExternalTask> page(String serviceUpn, TaskState state, int page, int size) {
+    return page(serviceUpn == null ? null : List.of(serviceUpn), state, page, size);
+  }
+
+  /** A page of the tasks in the given services ({@code null}: every service), newest first. */
+  public List<ExternalTask> page(Collection<String> serviceUpns, TaskState state, int page, int size) {
     var where = new StringBuilder(" where 1 = 1");
     var args = new ArrayList<Object>();
-    if (serviceUpn != null) {
-      where.append(" and service_upn = ?");
-      args.add(serviceUpn);
-    }
+    inServices(where, args, serviceUpns);
     if (state != null) {
       where.append(" and state = ?");
       args.add(state.name());
@@ -92,18 +94,31 @@ public class TaskStore {
   }
 
   public long count(String serviceUpn, TaskState state) {
+    return count(serviceUpn == null ? null : List.of(serviceUpn), state);
+  }
+
+  public long count(Collection<String> serviceUpns, TaskState state) {
     var where = new StringBuilder(" where 1 = 1");
     var args = new ArrayList<Object>();
-    if (serviceUpn != null) {
-      where.append(" and service_upn = ?");
-      args.add(serviceUpn);
-    }
+    inServices(where, args, serviceUpns);
     if (state != null) {
       where.append(" and state = ?");
       args.add(state.name());
     }
     Long n = jdbc.queryForObject("select count(*) from external_task" + where, Long.class, args.toArray());
     return n == null ? 0 : n;
+  }
+
+  private static void inServices(StringBuilder where, List<Object> args, Collection<String> serviceUpns) {
+    if (serviceUpns == null) {
+      return;
+    }
+    if (serviceUpns.isEmpty()) {
+      where.append(" and 1 = 0");
+      return;
+    }
+    where.append(" and service_upn in (").append(String.join(", ", java.util.Collections.nCopies(serviceUpns.size(), "?"))).append(")");
+    args.addAll(serviceUpns);
   }
 
   public List<ExternalTask> byAssignedUser(String userUpn, Collection<TaskState> states) {

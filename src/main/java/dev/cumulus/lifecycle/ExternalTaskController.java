@@ -147,6 +147,6 @@ class ExternalTaskController {
   @GetMapping("/v1/users/{upn}/sessions")
   java.util.List<ExternalTaskView> sessions(@PathVariable String upn) {
     dev.cumulus.security.Caller.current().requireSelfOrSupervisor(upn);
-    return service.sessions(upn);
+    return service.sessionsSeenByCaller(upn);
   }
 }

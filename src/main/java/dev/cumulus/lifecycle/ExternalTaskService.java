@@ -8,6 +8,7 @@ import dev.cumulus.distribution.QueueStore;
 import dev.cumulus.distribution.RoutingLocks;
 import dev.cumulus.distribution.ServiceDefinition;
 import dev.cumulus.distribution.ServiceStore;
+import dev.cumulus.distribution.ServiceSupervisors;
 import dev.cumulus.distribution.WaitEstimator;
 import dev.cumulus.distribution.QueuePositions;
 import dev.cumulus.distribution.RoutingTrace;
@@ -26,6 +27,7 @@ import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.externaltask.TaskStore;
 import dev.cumulus.externaltask.TaskWorkflow;
 import dev.cumulus.security.Caller;
+import dev.cumulus.security.Role;
 import dev.cumulus.web.ApiException;
 import dev.cumulus.web.Problems;
 import jakarta.validation.Validator;
@@ -80,6 +82,7 @@ public class ExternalTaskService {
   private final WaitEstimator waits;
   private final QueuePositions positions;
   private final RoutingTrace trace;
+  private final ServiceSupervisors supervisors;
 
   ExternalTaskService(
       TaskStore tasks,
@@ -99,7 +102,8 @@ public class ExternalTaskService {
       TransactionTemplate transaction,
       WaitEstimator waits,
       RoutingTrace trace,
-      QueuePositions positions) {
+      QueuePositions positions,
+      ServiceSupervisors supervisors) {
     this.tasks = tasks;
     this.events = events;
     this.services = services;
@@ -118,6 +122,7 @@ public class ExternalTaskService {
     this.waits = waits;
     this.positions = positions;
     this.trace = trace;
+    this.supervisors = supervisors;
   }
 
   /** The answer to AddExternalTask, and whether it repeats an earlier one (same Idempotency-Key). */
@@ -221,7 +226,10 @@ public class ExternalTaskService {
   public ExternalTaskView get(String taskId) {
     ExternalTask task = find(taskId);
     Caller caller = Caller.current();
-    if (!caller.supervises() && !involves(task, caller.name())) {
+    if (!supervisors.steers(caller, task.serviceUpn()) && !involves(task, caller.name())) {
+      if (caller.is(Role.SUPERVISOR)) {
+        supervisors.requireSteers(caller, task.serviceUpn());
+      }
       throw ApiException.forbidden(caller.name() + " may read only tasks offered or assigned to them");
     }
     return view(task, true);
@@ -236,8 +244,11 @@ public class ExternalTaskService {
       throw ApiException.invalid("size", "range", "must be between 1 and 200");
     }
     TaskState wanted = state == null ? null : parseState(state);
-    var items = tasks.page(serviceUpn, wanted, page, size).stream().map(t -> view(t, false)).toList();
-    return new TaskPage(items, page, size, tasks.count(serviceUpn, wanted));
+    // a supervisor lists only the tasks of the services they supervise (admins and flows: all)
+    List<String> scope = supervisors.scopeOf(Caller.current()).orElse(null);
+    List<String> in = serviceUpn == null ? scope : scope == null || scope.contains(serviceUpn) ? List.of(serviceUpn) : List.of();
+    var items = tasks.page(in, wanted, page, size).stream().map(t -> view(t, false)).toList();
+    return new TaskPage(items, page, size, tasks.count(in, wanted));
   }
 
   /** The tasks an agent holds now: offers, connected tasks and tasks in after-work. */
@@ -253,6 +264,20 @@ public class ExternalTaskService {
       }
     }
     return held.stream().map(t -> view(t, false)).toList();
+  }
+
+  /**
+   * GET /v1/users/{upn}/sessions: the agent themself sees all their tasks; a supervisor only those of
+   * the services they supervise (admins all).
+   */
+  @Transactional(readOnly = true)
+  public List<ExternalTaskView> sessionsSeenByCaller(String userUpn) {
+    Caller caller = Caller.current();
+    List<ExternalTaskView> all = sessions(userUpn);
+    if (caller.name().equalsIgnoreCase(userUpn)) {
+      return all;
+    }
+    return all.stream().filter(v -> supervisors.steers(caller, v.serviceUpn())).toList();
   }
 
   private static final List<TaskState> OPEN =
@@ -273,6 +298,7 @@ public class ExternalTaskService {
   public void cancel(String taskId, String reason) {
     Caller caller = Caller.current();
     ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    supervisors.requireSteers(caller, task.serviceUpn());
     if (task.state() == TaskState.Cancelled) {
       return;
     }
@@ -331,7 +357,7 @@ public class ExternalTaskService {
   /** Every routing decision made for the task, with each candidate's verdict. */
   @Transactional(readOnly = true)
   public List<RoutingTrace.Entry> routing(String taskId) {
-    find(taskId);
+    supervisors.requireSteers(Caller.current(), find(taskId).serviceUpn());
     return trace.of(taskId);
   }
 
@@ -339,6 +365,7 @@ public class ExternalTaskService {
   @Transactional(readOnly = true)
   public Eligibility.Decision preview(String serviceUpn, AddExternalTaskRequest request) {
     ServiceDefinition service = services.find(serviceUpn).orElseThrow(() -> ApiException.notFound("Service", serviceUpn));
+    supervisors.requireSteers(Caller.current(), service.upn());
     DistributionPriority priority = priority("distributionPriority", request.distributionPriority());
     checkPreferredUsers("preferredUsers", request.preferredUsersOrEmpty());
     OffsetDateTime now = transitions.now();
@@ -440,6 +467,9 @@ public class ExternalTaskService {
         services.find(targetServiceUpn)
             .orElseThrow(() -> ApiException.invalid("serviceUpn", "knownService", "no service '" + targetServiceUpn + "'"));
     ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    // a supervisor must supervise both the service the task is in and the one it goes to
+    supervisors.requireSteers(caller, task.serviceUpn());
+    supervisors.requireSteers(caller, target.upn());
     if (!TaskTransitions.WAITING.contains(task.state())) {
       throw ApiException.wrongState("only a task that waits for an agent can be transferred; it is " + task.state());
     }
@@ -465,6 +495,7 @@ public class ExternalTaskService {
       }
     }
     ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    supervisors.requireSteers(caller, task.serviceUpn());
     if (task.state().isTerminal()) {
       throw ApiException.wrongState("the task already ended as " + task.state());
     }
@@ -510,6 +541,7 @@ public class ExternalTaskService {
   public ExternalTaskView update(String taskId, TaskInformation info) {
     Caller caller = Caller.current();
     ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+    supervisors.requireSteers(caller, task.serviceUpn());
     if (task.state().isTerminal()) {
       throw ApiException.wrongState("the task already ended as " + task.state());
     }

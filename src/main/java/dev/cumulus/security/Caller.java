@@ -29,11 +29,10 @@ public record Caller(String name, Set<Role> roles) {
     return roles.contains(role);
   }
 
-  /** Admins, supervisors and flows may act on any task. */
-  public boolean supervises() {
-    return is(Role.ADMIN) || is(Role.SUPERVISOR) || is(Role.FLOW);
-  }
-
+  /**
+   * The user themself, an admin or a supervisor. Which tasks and services a supervisor may see and
+   * steer is decided per service by {@code distribution.ServiceSupervisors}.
+   */
   public void requireSelfOrSupervisor(String userUpn) {
     if (!name.equalsIgnoreCase(userUpn) && !is(Role.ADMIN) && !is(Role.SUPERVISOR)) {
       throw ApiException.forbidden(name + " may not act for " + userUpn);

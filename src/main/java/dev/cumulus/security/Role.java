@@ -4,7 +4,7 @@ package dev.cumulus.security;
 public enum Role {
   /** Members of camunda-admin: everything. */
   ADMIN,
-  /** Members of cumulus-supervisors: watch and steer tasks. */
+  /** Members of cumulus-supervisors: watch and steer the tasks of the services they supervise (ServiceSupervisors). */
   SUPERVISOR,
   /** Members of cumulus-agents: handle the tasks offered to them. */
   AGENT,

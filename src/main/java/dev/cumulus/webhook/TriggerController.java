@@ -67,7 +67,7 @@ class TriggerController {
       String field = request.unknown().keySet().iterator().next();
       throw ApiException.invalid(field, "additionalProperties", "is not a property of a trigger; only config is");
     }
-    Subscription created = triggers.register(request.config(), Caller.current().name());
+    Subscription created = triggers.register(request.config(), Caller.current());
     // absolute: Power Automate deletes the trigger by calling DELETE on exactly this URL
     var location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}").buildAndExpand(created.id()).toUri();
     // no body: the connector file's 201 has no schema; operators read the trigger at Location

@@ -1,8 +1,10 @@
 package dev.cumulus.webhook;
 
 import dev.cumulus.distribution.ServiceStore;
+import dev.cumulus.distribution.ServiceSupervisors;
 import dev.cumulus.externaltask.Json;
 import dev.cumulus.externaltask.TaskEventType;
+import dev.cumulus.security.Caller;
 import dev.cumulus.web.ApiException;
 import java.net.URI;
 import java.time.Clock;
@@ -35,32 +37,38 @@ class TriggerService {
   private final SubscriptionStore subscriptions;
   private final DeliveryStore deliveries;
   private final ServiceStore services;
+  private final ServiceSupervisors supervisors;
   private final Json json;
   private final Clock clock;
 
   TriggerService(
-      SubscriptionStore subscriptions, DeliveryStore deliveries, ServiceStore services, Json json, Clock clock) {
+      SubscriptionStore subscriptions, DeliveryStore deliveries, ServiceStore services, ServiceSupervisors supervisors, Json json,
+      Clock clock) {
     this.subscriptions = subscriptions;
     this.deliveries = deliveries;
     this.services = services;
+    this.supervisors = supervisors;
     this.json = json;
     this.clock = clock;
   }
 
   @Transactional
-  Subscription register(TriggerConfig config, String caller) {
+  Subscription register(TriggerConfig config, Caller caller) {
     if (config == null) {
       throw ApiException.invalid("config", "required", "is required");
     }
+    List<String> serviceUpns = serviceUpns(config.services());
+    // the events carry the tasks' data: a supervisor subscribes only to the services they supervise
+    serviceUpns.forEach(upn -> supervisors.requireSteers(caller, upn));
     var subscription =
         new Subscription(
             UUID.randomUUID().toString(),
             url(config.url()),
-            serviceUpns(config.services()),
+            serviceUpns,
             taskEvents(config.taskEvents()),
             filter("config.modalities", config.modalities()),
             filter("config.directions", config.directions()),
-            caller,
+            caller.name(),
             OffsetDateTime.now(clock));
     subscriptions.insert(subscription);
     return subscription;
