@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cumulus.support.Api;
 import dev.cumulus.support.Scenario;
+import dev.cumulus.support.TaskProbe;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -37,11 +38,13 @@ class ExternalTaskLifeIT {
 
   Scenario scenario;
   Api flow;
+  TaskProbe probe;
 
   @BeforeEach
   void setUp() {
     scenario = new Scenario("http://127.0.0.1:" + port);
     flow = Api.flow("http://127.0.0.1:" + port);
+    probe = new TaskProbe(flow, management);
   }
 
   @Test
@@ -143,7 +146,7 @@ class ExternalTaskLifeIT {
     scenario.available(alice);
     String id = create(map("serviceUpn", service));
     assertThat(task(id).path("assignedUserUpn").asText()).isEqualTo(alice);
-    Job rona = job(id, "BoundaryEvent_OfferTimedOut");
+    Job rona = probe.job(id, "BoundaryEvent_OfferTimedOut");
     assertThat(rona.getDuedate().toInstant()).isBetween(Instant.now().plusSeconds(3), Instant.now().plusSeconds(6));
 
     management.executeJob(rona.getId());
@@ -163,13 +166,13 @@ class ExternalTaskLifeIT {
     String service = scenario.service("support", List.of(), map());
     Instant expiresAt = Instant.now().plus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
     String id = create(map("serviceUpn", service, "expiresAt", expiresAt.toString()));
-    assertThat(job(id, "BoundaryEvent_Expired").getDuedate().toInstant()).isEqualTo(expiresAt);
+    assertThat(probe.job(id, "BoundaryEvent_Expired").getDuedate().toInstant()).isEqualTo(expiresAt);
 
     Instant later = expiresAt.plus(1, ChronoUnit.DAYS);
     var patched = flow.patch("/v1/ExternalTasks/" + id, map("expiresAt", later.toString()));
     assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
     assertThat(Instant.parse(patched.text("expiresAt"))).isEqualTo(later);
-    assertThat(job(id, "BoundaryEvent_Expired").getDuedate().toInstant()).isEqualTo(later);
+    assertThat(probe.job(id, "BoundaryEvent_Expired").getDuedate().toInstant()).isEqualTo(later);
 
     fireTimer(id, "BoundaryEvent_Expired");
 
@@ -377,9 +380,7 @@ class ExternalTaskLifeIT {
   }
 
   private JsonNode task(String id) {
-    var r = flow.get("/v1/ExternalTasks/" + id);
-    assertThat(r.status()).as(r.toString()).isEqualTo(200);
-    return r.body();
+    return probe.task(id);
   }
 
   private JsonNode agent(String upn) {
@@ -387,20 +388,12 @@ class ExternalTaskLifeIT {
   }
 
   private static List<String> events(JsonNode task) {
-    var names = new ArrayList<String>();
-    task.path("events").forEach(e -> names.add(e.path("event").asText()));
-    return names;
+    return TaskProbe.events(task);
   }
 
-  private Job job(String taskId, String activityId) {
-    String instance = task(taskId).path("processInstanceId").asText();
-    Job job = management.createJobQuery().processInstanceId(instance).activityId(activityId).singleResult();
-    assertThat(job).as("timer " + activityId).isNotNull();
-    return job;
-  }
 
   private void fireTimer(String taskId, String activityId) {
-    management.executeJob(job(taskId, activityId).getId());
+    probe.fireTimer(taskId, activityId);
   }
 
   private boolean processInstanceEnded(String instance) {

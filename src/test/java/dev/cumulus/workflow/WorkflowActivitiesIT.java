@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cumulus.lifecycle.WorkflowActivities;
 import dev.cumulus.support.Api;
 import dev.cumulus.support.Scenario;
+import dev.cumulus.support.TaskProbe;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,13 +20,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.runtime.Job;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -55,11 +54,13 @@ class WorkflowActivitiesIT {
 
   Scenario scenario;
   Api flow;
+  TaskProbe probe;
 
   @BeforeEach
   void setUp() {
     scenario = new Scenario("http://127.0.0.1:" + port);
     flow = Api.flow("http://127.0.0.1:" + port);
+    probe = new TaskProbe(flow, management);
   }
 
   // --- escalation ---------------------------------------------------------------------------
@@ -147,7 +148,7 @@ class WorkflowActivitiesIT {
     assertThat(task(id).path("state").asText()).isEqualTo("InWorkflow");
 
     fireTimer(id, "Event_WaitUntilStart"); // the asynchronous continuation before the timer
-    assertThat(job(id, "Event_WaitUntilStart").getDuedate().toInstant()).isEqualTo(startAt);
+    assertThat(probe.job(id, "Event_WaitUntilStart").getDuedate().toInstant()).isEqualTo(startAt);
     fireTimer(id, "Event_WaitUntilStart");
 
     JsonNode queued = task(id);
@@ -271,7 +272,7 @@ class WorkflowActivitiesIT {
     Instant before = Instant.now();
     String offered = create(other, map());
     assertThat(task(offered).path("state").asText()).isEqualTo("Offered");
-    assertThat(job(offered, "BoundaryEvent_OfferTimedOut").getDuedate().toInstant())
+    assertThat(probe.job(offered, "BoundaryEvent_OfferTimedOut").getDuedate().toInstant())
         .isBetween(before.plusSeconds(44), Instant.now().plusSeconds(46));
   }
 
@@ -463,26 +464,16 @@ class WorkflowActivitiesIT {
   }
 
   private JsonNode task(String id) {
-    var r = flow.get("/v1/ExternalTasks/" + id);
-    assertThat(r.status()).as(r.toString()).isEqualTo(200);
-    return r.body();
+    return probe.task(id);
   }
 
   private static List<String> events(JsonNode task) {
-    var names = new ArrayList<String>();
-    task.path("events").forEach(e -> names.add(e.path("event").asText()));
-    return names;
+    return TaskProbe.events(task);
   }
 
-  private Job job(String taskId, String activityId) {
-    String instance = task(taskId).path("processInstanceId").asText();
-    Job job = management.createJobQuery().processInstanceId(instance).activityId(activityId).singleResult();
-    assertThat(job).as("job " + activityId).isNotNull();
-    return job;
-  }
 
   private void fireTimer(String taskId, String activityId) {
-    management.executeJob(job(taskId, activityId).getId());
+    probe.fireTimer(taskId, activityId);
   }
 
   private int definitionVersion(String taskId) {
