@@ -260,7 +260,9 @@ class ConsoleReads {
     long offered =
         count(
             "select count(*) from task_event e join external_task t on t.id = e.task_id"
-                + " where t.service_upn = ? and e.event = 'Offered' and e.occurred_at >= ?",
+                + " where t.service_upn = ? and e.event = 'Offered' and e.occurred_at >= ?"
+                // an agent who joined a running Broadcast round is part of that round, not a new one
+                + " and (e.detail is null or e.detail not like '%joinedBroadcast%')",
             serviceUpn,
             midnight);
     long unaccepted =

@@ -392,6 +392,10 @@ public class Distributor {
       OffsetDateTime now = now();
       QueueStore.Entry next = bestTaskFor(agent.get(), now, seen).orElse(null);
       if (next == null) {
+        // nothing queued for them: a Broadcast round running with room takes them in
+        if (joinBroadcastRound(agent.get(), now)) {
+          continue;
+        }
         return;
       }
       ExternalTask task = tasks.lock(next.taskId()).orElseThrow();
@@ -415,6 +419,55 @@ public class Distributor {
       trace.record(task.id(), now, "agentFreed", decision);
       offer(task, service, List.of(userUpn), Offer.RULE_AGENT_FREED, true);
     }
+  }
+
+  /**
+   * An agent who freed up and has no queued task to take joins the oldest Broadcast round that runs
+   * with fewer agents than its service's broadcast size and that the agent may take (as for a new
+   * round: member on duty, presence, no RONA flag, no refusal, skills of the task's level, and while
+   * the preferred-user window is open only a preferred user). The joined offer ends with the round:
+   * it keeps the round's start as its offer time. Returns whether the agent joined one.
+   */
+  private boolean joinBroadcastRound(Agent agent, OffsetDateTime now) {
+    for (String taskId : offers.joinableRounds(agent.upn(), agent.presence().name(), now, refusedAfter())) {
+      ExternalTask task = tasks.lock(taskId).orElse(null);
+      if (task == null || task.state() != TaskState.Offered) {
+        continue;
+      }
+      ServiceDefinition service = serviceFor(task);
+      DistributionSettings settings = service.settings();
+      List<String> offered = offers.usersOffered(taskId);
+      if (settings.distributionType() != DistributionType.Broadcast || offered.size() >= settings.broadcastSize()
+          || offered.stream().anyMatch(agent.upn()::equalsIgnoreCase)) {
+        continue;
+      }
+      OffsetDateTime queuedAt = task.enqueuedAt() == null ? task.createdAt() : task.enqueuedAt();
+      int level = settings.levelAfter(Math.max(0, Duration.between(queuedAt, now).getSeconds()));
+      if (level >= 0 && !agent.skills().containsAll(settings.skillLevels().get(level).skills())) {
+        continue;
+      }
+      boolean preferred = task.preferenceOf(agent.upn()) != Integer.MAX_VALUE;
+      boolean windowOpen =
+          !task.preferredUsers().isEmpty() && settings.preferredWaitSeconds() > 0 && queuedAt.plusSeconds(settings.preferredWaitSeconds()).isAfter(now);
+      if (windowOpen && !preferred) {
+        continue;
+      }
+      Optional<Agent> locked = agents.lock(agent.upn());
+      if (locked.isEmpty() || !locked.get().hasFreeCapacity() || !settings.acceptsPresence(locked.get().presence())) {
+        return false;
+      }
+      offers.insert(taskId, agent.upn(), offers.roundStartedAt(taskId), true);
+      agents.taskTaken(agent.upn());
+      services.offered(service.upn(), agent.upn(), now);
+      var decision =
+          new Eligibility.Decision(
+              List.of(new Eligibility.Candidate(agent.upn(), Verdict.chosen, preferred ? task.preferenceOf(agent.upn()) : null)),
+              List.of(agent.upn()), Offer.RULE_BROADCAST_JOINED, level < 0 ? null : level + 1, windowOpen);
+      trace.record(taskId, now, "agentFreed", decision);
+      events.record(taskId, TaskEventType.Offered, TaskEvent.SYSTEM, Map.of("userUpn", agent.upn(), "rule", Offer.RULE_BROADCAST_JOINED));
+      return true;
+    }
+    return false;
   }
 
   /**

@@ -10,4 +10,6 @@ public record Offer(String taskId, String userUpn, int ronaTimeoutSeconds, Strin
   public static final String RULE_BROADCAST = "broadcast";
   public static final String RULE_PICKUP = "pickup";
   public static final String RULE_AGENT_FREED = "nextForFreedAgent";
+  /** An agent who freed up joined a Broadcast round that runs with fewer agents than its size. */
+  public static final String RULE_BROADCAST_JOINED = "joinedBroadcast";
 }

@@ -32,6 +32,38 @@ public class OfferStore {
     return jdbc.queryForList("select task_id from offer where user_upn = ? order by offered_at", String.class, userUpn);
   }
 
+  /**
+   * Broadcast rounds running now in the user's services with room for more agents (fewer offers than
+   * the service's broadcast size), oldest round first, that the user is not part of and did not
+   * refuse since {@code refusedAfter}. Duty, RONA flags and presence opt-in are checked here; the
+   * caller checks the rest.
+   */
+  public List<String> joinableRounds(String userUpn, String presence, OffsetDateTime now, OffsetDateTime refusedAfter) {
+    return jdbc.queryForList(
+        "select o.task_id from offer o join external_task t on t.id = o.task_id"
+            + " join cumulus_service s on s.upn = t.service_upn"
+            + " join service_member m on m.service_upn = t.service_upn and m.user_upn = ?"
+            + " where o.broadcast and t.state = 'Offered' and m.on_duty and (m.rona_until is null or m.rona_until <= ?)"
+            + " and (? = 'Available' or (? = 'Busy' and s.distribute_when_busy) or (? = 'Away' and s.distribute_when_away))"
+            + " and not exists (select 1 from offer mine where mine.task_id = o.task_id and mine.user_upn = ?)"
+            + " and not exists (select 1 from task_refusal r where r.task_id = o.task_id and r.user_upn = ? and r.refused_at > ?)"
+            + " group by o.task_id, s.broadcast_size having count(*) < s.broadcast_size order by min(o.offered_at), o.task_id",
+        String.class,
+        userUpn,
+        now,
+        presence,
+        presence,
+        presence,
+        userUpn,
+        userUpn,
+        refusedAfter);
+  }
+
+  /** When the task's current Broadcast round began (its earliest standing offer). */
+  public OffsetDateTime roundStartedAt(String taskId) {
+    return jdbc.queryForObject("select min(offered_at) from offer where task_id = ?", OffsetDateTime.class, taskId);
+  }
+
   public boolean isBroadcast(String taskId) {
     Integer n = jdbc.queryForObject("select count(*) from offer where task_id = ? and broadcast", Integer.class, taskId);
     return n != null && n > 0;

@@ -58,10 +58,17 @@ class DistributionFeaturesIT {
 
     assertThat(accepted.status()).as(accepted.toString()).isEqualTo(200);
     assertThat(accepted.text("assignedUserUpn")).isEqualTo(winner);
-    assertThat(agent(loser).path("activeTasks").asInt()).as("the other offer is withdrawn at once").isZero();
+    assertThat(task(first).path("offeredTo").toString()).as("the other offer is withdrawn at once").doesNotContain(loser);
     assertThat(scenario.as(loser).post("/v1/ExternalTasks/" + first + "/accept", null).status()).isEqualTo(409);
-    String third = create(service);
-    assertThat(task(third).path("offeredTo").toString()).contains(loser);
+    // freed, with nothing queued, the loser joins the second task's round, which ran with room for one more
+    JsonNode joined = task(second);
+    assertThat(joined.path("offeredTo").toString()).contains(loser);
+    assertThat(joined.path("offeredTo").size()).isEqualTo(2);
+    assertThat(agent(loser).path("activeTasks").asInt()).isEqualTo(1);
+    assertThat(joined.path("events").toString()).contains("joinedBroadcast");
+    var won = scenario.as(loser).post("/v1/ExternalTasks/" + second + "/accept", null);
+    assertThat(won.status()).as(won.toString()).isEqualTo(200);
+    assertThat(won.text("assignedUserUpn")).isEqualTo(loser);
   }
 
   @Test

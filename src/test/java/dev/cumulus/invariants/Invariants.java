@@ -197,7 +197,7 @@ final class Invariants {
         switch (e.event()) {
           case "Created" -> t.createdEvents == 0 ? Set.of(TaskState.InWorkflow) : Set.of();
           case "Queued" -> Set.of(TaskState.InWorkflow);
-          case "Offered" -> Set.of(TaskState.Queued);
+          case "Offered" -> Offer.RULE_BROADCAST_JOINED.equals(e.detail("rule")) ? Set.of(TaskState.Offered) : Set.of(TaskState.Queued);
           case "Accepted", "Declined", "Rona" -> Set.of(TaskState.Offered);
           case "Transferred", "Expired" -> Set.of(TaskState.InWorkflow, TaskState.Queued, TaskState.Offered);
           case "AfterWorkStarted" -> Set.of(TaskState.Connected);
@@ -265,10 +265,11 @@ final class Invariants {
         offeredTaskIsTheAgentsBest(t, a, rule);
       }
     }
-    if (!Offer.RULE_PICKUP.equals(rule) && !Offer.RULE_AGENT_FREED.equals(rule)) {
+    boolean joined = Offer.RULE_BROADCAST_JOINED.equals(rule);
+    if (!Offer.RULE_PICKUP.equals(rule) && !Offer.RULE_AGENT_FREED.equals(rule) && !joined) {
       chosenAreTheFirstInSelectionOrder(t, service, agents, rule);
     }
-    if (!Offer.RULE_PICKUP.equals(rule)) {
+    if (!Offer.RULE_PICKUP.equals(rule) && !joined) {
       preferredUsersComeFirst(t, agents, rule);
     }
   }
@@ -279,7 +280,12 @@ final class Invariants {
     boolean ok =
         switch (type) {
           case Direct -> users.size() == 1 && !Offer.RULE_BROADCAST.equals(rule) && !Offer.RULE_PICKUP.equals(rule);
-          case Broadcast -> !users.isEmpty() && users.size() <= s.settings.broadcastSize() && Offer.RULE_BROADCAST.equals(rule);
+          case Broadcast ->
+              Offer.RULE_BROADCAST_JOINED.equals(rule)
+                  // one agent joins a running round that has room, and holds no offer of it yet
+                  ? users.size() == 1 && t.state == TaskState.Offered && t.offeredTo.size() < s.settings.broadcastSize()
+                      && !t.offeredTo.contains(users.get(0))
+                  : !users.isEmpty() && users.size() <= s.settings.broadcastSize() && Offer.RULE_BROADCAST.equals(rule);
           case Pickup -> users.size() == 1 && Offer.RULE_PICKUP.equals(rule);
         };
     if (!ok || new TreeSet<>(users).size() != users.size()) {

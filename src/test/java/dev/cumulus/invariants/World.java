@@ -1,6 +1,7 @@
 package dev.cumulus.invariants;
 
 import dev.cumulus.distribution.DistributionType;
+import dev.cumulus.distribution.Offer;
 import dev.cumulus.distribution.Presence;
 import dev.cumulus.distribution.SelectionPolicy;
 import dev.cumulus.externaltask.DistributionPriority;
@@ -443,7 +444,10 @@ final class World {
       case "Queued" -> enqueue(t);
       case "Offered" -> {
         t.state = TaskState.Offered;
-        t.offeredTo.clear();
+        if (!Offer.RULE_BROADCAST_JOINED.equals(e.detail("rule"))) {
+          // a new offer round; an agent who joins a running Broadcast round adds to it
+          t.offeredTo.clear();
+        }
         long offeredAt = ++tick; // one moment for everyone a Broadcast reaches
         for (String upn : users(e)) {
           t.offeredTo.add(upn);
