@@ -95,6 +95,7 @@ class RoutingInvariantsIT {
     long started = System.nanoTime();
     int stepCount = 0;
     int offers = 0;
+    int joins = 0;
     int refused = 0;
     long actionNanos = 0;
     long checkNanos = 0;
@@ -115,6 +116,7 @@ class RoutingInvariantsIT {
       Run run = runner.run(tag, spec, (w, i) -> i < count ? generator.next(w) : null);
       stepCount += run.steps().size();
       offers += run.offers();
+      joins += run.joins();
       refused += run.refused();
       actionNanos += run.actionNanos();
       checkNanos += run.checkNanos();
@@ -139,9 +141,9 @@ class RoutingInvariantsIT {
     double cpu = (threads.getCurrentThreadCpuTime() - cpuStarted) / 1e9;
     String summary =
         String.format(
-            "RoutingInvariantsIT: seed=%d streams=%d steps=%d (refused: %d) offers=%d failing streams=%d in %.1f s (%.1f ms/step;"
+            "RoutingInvariantsIT: seed=%d streams=%d steps=%d (refused: %d) offers=%d (agents joining a Broadcast round: %d) failing streams=%d in %.1f s (%.1f ms/step;"
                 + " steps %.1f s, checks %.1f s, setup etc. %.1f s; test thread CPU %.1f s; load average %.1f)",
-            seed, ran, stepCount, refused, offers, failures.size(), seconds, seconds * 1000 / Math.max(1, stepCount), actionNanos / 1e9,
+            seed, ran, stepCount, refused, offers, joins, failures.size(), seconds, seconds * 1000 / Math.max(1, stepCount), actionNanos / 1e9,
             checkNanos / 1e9, seconds - (actionNanos + checkNanos) / 1e9, cpu,
             java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     System.out.println(summary);

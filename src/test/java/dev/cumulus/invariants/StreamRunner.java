@@ -1,5 +1,6 @@
 package dev.cumulus.invariants;
 
+import dev.cumulus.distribution.Offer;
 import dev.cumulus.invariants.Action.Expect;
 import dev.cumulus.invariants.Driver.Result;
 import dev.cumulus.invariants.Invariants.Violation;
@@ -52,7 +53,7 @@ final class StreamRunner {
 
   /** What a stream did, and the first violations, if any, with the world and the database at that moment. */
   record Run(World world, List<Action> actions, List<Step> steps, List<Violation> violations, String modelAtFailure, String databaseAtFailure,
-      int offers, int refused, long actionNanos, long checkNanos, List<Violation> toleratedViolations) {
+      int offers, int joins, int refused, long actionNanos, long checkNanos, List<Violation> toleratedViolations) {
 
     boolean failed() {
       return !violations.isEmpty();
@@ -73,6 +74,7 @@ final class StreamRunner {
     var actions = new ArrayList<Action>();
     var steps = new ArrayList<Step>();
     int offers = 0;
+    int joins = 0;
     int refused = 0;
     var toleratedViolations = new ArrayList<Violation>();
     long actionNanos = 0;
@@ -112,13 +114,14 @@ final class StreamRunner {
       Db.State state = db.load(w);
       w.stepStarts();
       offers += (int) state.newEvents().stream().filter(e -> e.event().equals("Offered")).count();
+      joins += (int) state.newEvents().stream().filter(e -> e.event().equals("Offered") && Offer.RULE_BROADCAST_JOINED.equals(e.detail("rule"))).count();
       invariants.replay(w, state);
       invariants.afterStep(w, state, stepStart);
       actionNanos += t2 - t1;
       checkNanos += (t1 - t0) + (System.nanoTime() - t2);
       moveTolerated(invariants, toleratedViolations, i + 1);
       if (!invariants.found.isEmpty()) {
-        return new Run(w, actions, steps, List.copyOf(invariants.found), w.describe(), db.dumpForReport(w), offers, refused, actionNanos, checkNanos,
+        return new Run(w, actions, steps, List.copyOf(invariants.found), w.describe(), db.dumpForReport(w), offers, joins, refused, actionNanos, checkNanos,
             toleratedViolations);
       }
     }
@@ -127,10 +130,10 @@ final class StreamRunner {
     checkNanos += System.nanoTime() - t3;
     moveTolerated(invariants, toleratedViolations, steps.size());
     if (!invariants.found.isEmpty()) {
-      return new Run(w, actions, steps, List.copyOf(invariants.found), w.describe(), db.dumpForReport(w), offers, refused, actionNanos, checkNanos,
+      return new Run(w, actions, steps, List.copyOf(invariants.found), w.describe(), db.dumpForReport(w), offers, joins, refused, actionNanos, checkNanos,
           toleratedViolations);
     }
-    return new Run(w, actions, steps, List.of(), null, null, offers, refused, actionNanos, checkNanos, toleratedViolations);
+    return new Run(w, actions, steps, List.of(), null, null, offers, joins, refused, actionNanos, checkNanos, toleratedViolations);
   }
 
   private void moveTolerated(Invariants invariants, List<Violation> into, int step) {
