@@ -16,12 +16,13 @@ import java.util.stream.Stream;
 /**
  * One Cumulus node: the packaged jar in a child process on the postgres profile, with short job
  * locks so that a killed node's timers are taken over within seconds. {@link #kill()} is SIGKILL.
+ * Public for the suites of other packages that need real nodes (console.PagesTwoNodesIT).
  */
-final class Node implements AutoCloseable {
+public final class Node implements AutoCloseable {
 
-  final String name;
-  final int port;
-  final String base;
+  public final String name;
+  public final int port;
+  public final String base;
   private final Process process;
   private final Path log;
   private volatile boolean killed;
@@ -35,7 +36,12 @@ final class Node implements AutoCloseable {
   }
 
   /** Starts the node; call {@link #awaitHealthy()} before using it. */
-  static Node start(String name, PostgresServer.Database db, Path workDir) throws IOException {
+  public static Node start(String name, PostgresServer.Database db, Path workDir) throws IOException {
+    return start(name, db, workDir, List.of());
+  }
+
+  /** Starts the node with extra command-line settings ({@code --key=value}) after the usual ones. */
+  public static Node start(String name, PostgresServer.Database db, Path workDir, List<String> settings) throws IOException {
     int port = freePort();
     Path dir = Files.createDirectories(workDir.resolve(name));
     Path log = dir.resolve(name + ".log");
@@ -53,12 +59,13 @@ final class Node implements AutoCloseable {
             "--camunda.bpm.job-execution.lock-time-in-millis=10000",
             "--camunda.bpm.job-execution.max-wait=2000",
             "--logging.level.root=warn");
+    command = Stream.concat(command.stream(), settings.stream()).toList();
     Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new Node(name, port, process, log);
   }
 
   /** Waits until /actuator/health answers 200; fails at once when the process dies. */
-  Node awaitHealthy() {
+  public Node awaitHealthy() {
     var health = Api.anonymous(base);
     await("node " + name + " healthy")
         .atMost(Duration.ofSeconds(180))
@@ -87,7 +94,7 @@ final class Node implements AutoCloseable {
     return killed;
   }
 
-  String logText() {
+  public String logText() {
     try {
       return Files.exists(log) ? Files.readString(log) : "(no log)";
     } catch (IOException e) {
@@ -96,7 +103,7 @@ final class Node implements AutoCloseable {
   }
 
   /** Keeps the node's log (warnings and errors) for a look after the run. */
-  void saveLog(Path dir) throws IOException {
+  public void saveLog(Path dir) throws IOException {
     if (Files.exists(log)) {
       Files.createDirectories(dir);
       Files.copy(log, dir.resolve(name + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
