@@ -91,9 +91,11 @@ class LiveUpdates {
             return t;
           });
   private volatile long lastTaskEvent = -1;
-  private long lastAgentChange = -1;
-  /** Ids skipped by the cursor, with when they were first missed. */
+  /** Ids of task_event skipped by the cursor, with when they were first missed. */
   private final Map<Long, Long> taskEventGaps = new LinkedHashMap<>();
+  private long lastAgentChange = -1;
+  /** The same for agent_change: two nodes' rows may commit in the other order too. */
+  private final Map<Long, Long> agentChangeGaps = new LinkedHashMap<>();
 
   LiveUpdates(JdbcTemplate jdbc, ConsoleReads reads, ObjectMapper mapper, ConsoleProperties properties, Clock clock) {
     this.jdbc = jdbc;
@@ -200,6 +202,7 @@ class LiveUpdates {
     lastTaskEvent = -1;
     lastAgentChange = -1;
     taskEventGaps.clear();
+    agentChangeGaps.clear();
   }
 
   synchronized Change readChanges() {
@@ -216,36 +219,50 @@ class LiveUpdates {
     jdbc.query(
         columns + " where e.id > ? order by e.id limit 5000",
         rs -> {
-          long id = rs.getLong("id");
-          // a smaller id may still commit (ids are taken before commit); look for it a while longer
-          for (long missing = lastTaskEvent + 1; missing < id && id - missing < 1000; missing++) {
-            taskEventGaps.putIfAbsent(missing, now);
-          }
-          taskEventGaps.remove(id);
-          lastTaskEvent = Math.max(lastTaskEvent, id);
+          lastTaskEvent = advance(lastTaskEvent, rs.getLong("id"), taskEventGaps, now);
           collect(rs, services, users);
         },
         lastTaskEvent);
-    taskEventGaps.values().removeIf(since -> now - since > GAP_PATIENCE_MILLIS);
-    if (!taskEventGaps.isEmpty()) {
-      var ids = List.copyOf(taskEventGaps.keySet()).subList(0, Math.min(500, taskEventGaps.size()));
-      String in = String.join(",", ids.stream().map(i -> "?").toList());
-      jdbc.query(
-          columns + " where e.id in (" + in + ")",
-          rs -> {
-            taskEventGaps.remove(rs.getLong("id"));
-            collect(rs, services, users);
-          },
-          ids.toArray());
-    }
+    revisitGaps(taskEventGaps, now, columns + " where e.id in ", rs -> collect(rs, services, users));
+    String agentColumns = "select id, user_upn from agent_change";
     jdbc.query(
-        "select id, user_upn from agent_change where id > ? order by id limit 5000",
+        agentColumns + " where id > ? order by id limit 5000",
         rs -> {
-          lastAgentChange = Math.max(lastAgentChange, rs.getLong("id"));
+          lastAgentChange = advance(lastAgentChange, rs.getLong("id"), agentChangeGaps, now);
           users.add(rs.getString("user_upn"));
         },
         lastAgentChange);
+    revisitGaps(agentChangeGaps, now, agentColumns + " where id in ", rs -> users.add(rs.getString("user_upn")));
     return new Change(services, users);
+  }
+
+  /**
+   * Moves a cursor to a row just read. Ids are taken before commit, so a smaller id may still commit
+   * after a bigger one was seen: the ids skipped are remembered, to be looked for a while longer.
+   */
+  private static long advance(long cursor, long id, Map<Long, Long> gaps, long now) {
+    for (long missing = cursor + 1; missing < id && id - missing < 1000; missing++) {
+      gaps.putIfAbsent(missing, now);
+    }
+    gaps.remove(id);
+    return Math.max(cursor, id);
+  }
+
+  /** Reads the rows of skipped ids that committed since; forgets those missing for too long. */
+  private void revisitGaps(Map<Long, Long> gaps, long now, String selectWhereIdIn, org.springframework.jdbc.core.RowCallbackHandler row) {
+    gaps.values().removeIf(since -> now - since > GAP_PATIENCE_MILLIS);
+    if (gaps.isEmpty()) {
+      return;
+    }
+    var ids = List.copyOf(gaps.keySet()).subList(0, Math.min(500, gaps.size()));
+    String in = String.join(",", ids.stream().map(i -> "?").toList());
+    jdbc.query(
+        selectWhereIdIn + "(" + in + ")",
+        rs -> {
+          gaps.remove(rs.getLong("id"));
+          row.processRow(rs);
+        },
+        ids.toArray());
   }
 
   private void collect(java.sql.ResultSet rs, Set<String> services, Set<String> users) throws java.sql.SQLException {
