@@ -145,6 +145,7 @@ function render(state) {
   syncClock(state.serverTime);
   if (document.activeElement !== presence) presence.value = state.me.presence;
   presence.disabled = false;
+  document.getElementById('missed-offer').hidden = state.me.presenceReason !== 'missedOffer';
   document.getElementById('user').textContent = state.me.displayName;
   document.getElementById('offer-count').textContent = state.offers.length;
   cards(document.getElementById('offers'), state.offers, 'offer', 'No offer right now.');
@@ -161,6 +162,7 @@ async function start() {
   document.getElementById('dashboard-link').hidden = !me.roles.some((r) => r === 'SUPERVISOR' || r === 'ADMIN');
   document.getElementById('logout').addEventListener('click', logout);
   presence.addEventListener('change', () => act('/ui/api/agent/presence', { presence: presence.value }, `You are ${presence.value}.`));
+  document.getElementById('back-available').addEventListener('click', () => act('/ui/api/agent/presence', { presence: 'Available' }, 'You are Available.'));
   live('/ui/api/agent/stream', render, connectionBadge);
   setInterval(() => tickTimers(), 1000);
 }

@@ -142,7 +142,8 @@ function taskRow(task, board) {
 function agentRow(agent) {
   return h('tr', { 'data-agent': agent.upn },
     h('th', { scope: 'row' }, agent.displayName),
-    h('td', { class: `presence-${agent.presence}` }, agent.presence),
+    h('td', { class: `presence-${agent.presence}` }, agent.presence,
+      agent.presenceReason === 'missedOffer' ? h('span', { class: 'reason', title: 'Set Away by Cumulus after a missed offer; gets no tasks until they set their presence' }, ' (missed offer)') : null),
     h('td', {}, agent.onDuty ? 'On duty' : 'Off duty'),
     h('td', { class: 'num' }, `${agent.activeTasks}/${agent.capacity}`),
     h('td', {}, agent.tasks.map((t) => h('div', {}, `${t.title || t.id.slice(0, 8)} · ${t.state}`))));

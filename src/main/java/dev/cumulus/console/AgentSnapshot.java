@@ -15,7 +15,8 @@ record AgentSnapshot(
     List<Session> afterWork,
     List<Result> today) {
 
-  record Me(String upn, String displayName, String presence, int capacity, int activeTasks) {}
+  /** The agent; {@code presenceReason} is {@code missedOffer} while Cumulus holds them Away for a missed offer. */
+  record Me(String upn, String displayName, String presence, String presenceReason, int capacity, int activeTasks) {}
 
   record ServiceDuty(
       String serviceUpn, String displayName, boolean onDuty, OffsetDateTime ronaUntil, boolean acwAllowEarlyEnd,

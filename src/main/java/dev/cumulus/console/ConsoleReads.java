@@ -79,8 +79,8 @@ class ConsoleReads {
     Agent agent = agents.find(upn).orElse(null);
     var me =
         agent == null
-            ? new AgentSnapshot.Me(upn, upn, "Offline", 1, 0)
-            : new AgentSnapshot.Me(upn, agent.displayName(), agent.presence().name(), agent.capacity(), agent.activeTasks());
+            ? new AgentSnapshot.Me(upn, upn, "Offline", null, 1, 0)
+            : new AgentSnapshot.Me(upn, agent.displayName(), agent.presence().name(), agent.presenceReason(), agent.capacity(), agent.activeTasks());
     var definitions = new HashMap<String, ServiceDefinition>();
     var duty = new ArrayList<ServiceDuty>();
     for (var m : services.memberships(upn)) {
@@ -233,11 +233,11 @@ class ConsoleReads {
         },
         serviceUpn);
     return jdbc.query(
-        "select a.upn, a.display_name, a.presence, a.capacity, a.active_tasks, m.on_duty from service_member m"
+        "select a.upn, a.display_name, a.presence, a.presence_reason, a.capacity, a.active_tasks, m.on_duty from service_member m"
             + " join agent a on a.upn = m.user_upn where m.service_upn = ? order by a.display_name, a.upn",
         (rs, i) ->
             new AgentRow(
-                rs.getString("upn"), rs.getString("display_name"), rs.getString("presence"), rs.getBoolean("on_duty"),
+                rs.getString("upn"), rs.getString("display_name"), rs.getString("presence"), rs.getString("presence_reason"), rs.getBoolean("on_duty"),
                 rs.getInt("capacity"), rs.getInt("active_tasks"), held.getOrDefault(rs.getString("upn"), List.of())),
         serviceUpn);
   }

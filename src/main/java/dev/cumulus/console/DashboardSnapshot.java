@@ -42,8 +42,10 @@ record DashboardSnapshot(OffsetDateTime serverTime, String viewer, long serviceL
   /** An open task of the service, with a link to its process instance in Cockpit. */
   record QueuedTask(@JsonUnwrapped ExternalTaskView task, String cockpitUrl) {}
 
+  /** A member of the service; {@code presenceReason} is {@code missedOffer} while Cumulus holds them Away. */
   record AgentRow(
-      String upn, String displayName, String presence, boolean onDuty, int capacity, int activeTasks, List<HeldTask> tasks) {}
+      String upn, String displayName, String presence, String presenceReason, boolean onDuty, int capacity, int activeTasks,
+      List<HeldTask> tasks) {}
 
   record HeldTask(String id, String title, String state, String serviceUpn) {}
 }

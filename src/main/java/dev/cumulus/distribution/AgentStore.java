@@ -21,7 +21,7 @@ public class AgentStore {
 
   static final String COLUMNS =
       "a.upn, a.display_name, a.capacity, a.presence, a.presence_changed_at, a.idle_since, a.active_tasks, a.skills,"
-          + " a.handled_day, a.handled_count";
+          + " a.handled_day, a.handled_count, a.presence_reason";
 
   private final JdbcTemplate jdbc;
   private final Json json;
@@ -84,16 +84,24 @@ public class AgentStore {
     return jdbc.queryForList("select upn from agent where upn in (" + marks + ")", String.class, upns.toArray());
   }
 
+  /** The presence the agent (or a supervisor) set: any reason Cumulus had set goes. */
   public void setPresence(String upn, Presence presence, OffsetDateTime now, boolean becameAvailable) {
     jdbc.update(
-        "update agent set presence = ?, presence_changed_at = ?, idle_since = case when ? then ? else idle_since end,"
-            + " updated_at = ? where upn = ?",
+        "update agent set presence = ?, presence_reason = null, presence_changed_at = ?,"
+            + " idle_since = case when ? then ? else idle_since end, updated_at = ? where upn = ?",
         presence.name(),
         now,
         becameAvailable,
         now,
         now,
         upn);
+  }
+
+  /** Cumulus sets the agent Away, for the given reason (see {@link Agent#routingPresence()}). */
+  public void setAwayFor(String upn, String reason, OffsetDateTime now) {
+    jdbc.update(
+        "update agent set presence = ?, presence_reason = ?, presence_changed_at = ?, updated_at = ? where upn = ?",
+        Presence.Away.name(), reason, now, now, upn);
   }
 
   /**
@@ -127,19 +135,20 @@ public class AgentStore {
     Integer n =
         jdbc.queryForObject(
             "select count(*) from agent a join service_member m on m.user_upn = a.upn join cumulus_service s on s.upn = m.service_upn"
-                + " where m.service_upn = ? and m.on_duty and a.active_tasks < a.capacity and (a.presence = 'Available'"
-                + " or (a.presence = 'Busy' and s.distribute_when_busy) or (a.presence = 'Away' and s.distribute_when_away))",
+                + " where m.service_upn = ? and m.on_duty and a.active_tasks < a.capacity and a.presence_reason is null"
+                + " and (a.presence = 'Available' or (a.presence = 'Busy' and s.distribute_when_busy)"
+                + " or (a.presence = 'Away' and s.distribute_when_away))",
             Integer.class,
             serviceUpn);
     return n == null ? 0 : n;
   }
 
-  /** Members on duty who are not Offline, whatever their load. */
+  /** Members on duty who are not Offline (nor Away for a missed offer), whatever their load. */
   public int countOnDuty(String serviceUpn) {
     Integer n =
         jdbc.queryForObject(
             "select count(*) from agent a join service_member m on m.user_upn = a.upn"
-                + " where m.service_upn = ? and m.on_duty and a.presence <> 'Offline'",
+                + " where m.service_upn = ? and m.on_duty and a.presence <> 'Offline' and a.presence_reason is null",
             Integer.class,
             serviceUpn);
     return n == null ? 0 : n;
@@ -163,7 +172,8 @@ public class AgentStore {
         TaskStore.time(rs, "idle_since"),
         rs.getInt("active_tasks"),
         skills == null ? List.of() : skills,
-        LocalDate.now(clock.withZone(ZoneOffset.UTC)).equals(day) ? rs.getInt("handled_count") : 0);
+        LocalDate.now(clock.withZone(ZoneOffset.UTC)).equals(day) ? rs.getInt("handled_count") : 0,
+        rs.getString("presence_reason"));
   }
 
   public void setSkills(String upn, List<String> skills) {

@@ -17,6 +17,8 @@ import java.util.List;
  * @param agingStepSeconds each such span of waiting raises a task's effective priority one step, up to
  *     High (never Strict); 0 switches aging off
  * @param skillLevels levels widening over time; empty: no skills required
+ * @param awayOnMissedOffer an agent who lets a Direct offer of this service time out is set Away
+ *     (reason {@code missedOffer}) until they set their presence again; false keeps them as they are
  */
 public record DistributionSettings(
     DistributionType distributionType,
@@ -31,10 +33,11 @@ public record DistributionSettings(
     boolean acwAllowExtension,
     int acwMaxExtensionSeconds,
     int agingStepSeconds,
-    List<SkillLevel> skillLevels) {
+    List<SkillLevel> skillLevels,
+    boolean awayOnMissedOffer) {
 
   public static final DistributionSettings DEFAULTS =
-      new DistributionSettings(DistributionType.Direct, SelectionPolicy.LongestIdle, 10, 60, false, false, false, 600, true, false, 60, 0, List.of());
+      new DistributionSettings(DistributionType.Direct, SelectionPolicy.LongestIdle, 10, 60, false, false, false, 600, true, false, 60, 0, List.of(), true);
 
   public DistributionSettings {
     skillLevels = skillLevels == null ? List.of() : skillLevels.stream().sorted(Comparator.comparingInt(SkillLevel::afterSeconds)).toList();

@@ -191,7 +191,7 @@ public class Distributor {
   private static boolean couldSoonTake(Member m, Set<String> preferred, OffsetDateTime refusedAfter) {
     return preferred.contains(m.upn())
         && m.onDuty()
-        && m.agent().presence() != Presence.Offline
+        && m.agent().routingPresence() != Presence.Offline
         && (m.refusedAt() == null || !m.refusedAt().isAfter(refusedAfter));
   }
 
@@ -271,7 +271,7 @@ public class Distributor {
       var confirmed = new ArrayList<String>();
       for (String upn : new TreeSet<>(decision.chosen())) {
         Optional<Agent> locked = agents.lock(upn);
-        if (locked.isPresent() && locked.get().hasFreeCapacity() && service.settings().acceptsPresence(locked.get().presence())) {
+        if (locked.isPresent() && locked.get().hasFreeCapacity() && service.settings().acceptsPresence(locked.get().routingPresence())) {
           confirmed.add(upn);
         }
       }
@@ -381,16 +381,30 @@ public class Distributor {
         .orElse(null);
   }
 
+  /**
+   * Offers the agent the best tasks it may take, one after another while it has room. A task ahead of
+   * them that is left for a better preferred user who could take it now is offered to that user first
+   * (they may have freed up in the same change, and be matched after this agent): so no agent is
+   * ever offered a task while one ahead of it, which they could take, still waits.
+   */
   private void offerToAgent(String userUpn) {
     Map<String, ServiceDefinition> seen = new HashMap<>();
+    Set<String> servedFirst = new HashSet<>();
     for (int offered = 0; offered < 100; offered++) {
       // read first, lock the chosen task, then the agent (task rows before agent rows), then re-check
       Optional<Agent> agent = agents.find(userUpn);
-      if (agent.isEmpty() || !agent.get().hasFreeCapacity() || agent.get().presence() == Presence.Offline) {
+      if (agent.isEmpty() || !agent.get().hasFreeCapacity() || agent.get().routingPresence() == Presence.Offline) {
         return;
       }
       OffsetDateTime now = now();
-      QueueStore.Entry next = bestTaskFor(agent.get(), now, seen).orElse(null);
+      Pick pick = nextPick(agent.get(), now, seen, servedFirst);
+      if (pick != null && pick.leftForPreferredUser()) {
+        // the caller holds the routing locks of all the agent's services, this task's among them
+        servedFirst.add(pick.entry().taskId());
+        offerTask(pick.entry().taskId(), "agentFreed");
+        continue;
+      }
+      QueueStore.Entry next = pick == null ? null : pick.entry();
       if (next == null) {
         // nothing queued for them: a Broadcast round running with room takes them in
         if (joinBroadcastRound(agent.get(), now)) {
@@ -402,7 +416,7 @@ public class Distributor {
       ServiceDefinition service = overrides.applyTo(task.id(), seen.get(next.serviceUpn()));
       Optional<Agent> locked = agents.lock(userUpn);
       if (task.state() != TaskState.Queued || !task.serviceUpn().equals(next.serviceUpn())
-          || locked.isEmpty() || !locked.get().hasFreeCapacity() || locked.get().presence() == Presence.Offline) {
+          || locked.isEmpty() || !locked.get().hasFreeCapacity() || locked.get().routingPresence() == Presence.Offline) {
         // changed meanwhile: look again
         continue;
       }
@@ -429,7 +443,7 @@ public class Distributor {
    * it keeps the round's start as its offer time. Returns whether the agent joined one.
    */
   private boolean joinBroadcastRound(Agent agent, OffsetDateTime now) {
-    for (String taskId : offers.joinableRounds(agent.upn(), agent.presence().name(), now, refusedAfter())) {
+    for (String taskId : offers.joinableRounds(agent.upn(), agent.routingPresence().name(), now, refusedAfter())) {
       ExternalTask task = tasks.lock(taskId).orElse(null);
       if (task == null || task.state() != TaskState.Offered) {
         continue;
@@ -453,7 +467,7 @@ public class Distributor {
         continue;
       }
       Optional<Agent> locked = agents.lock(agent.upn());
-      if (locked.isEmpty() || !locked.get().hasFreeCapacity() || !settings.acceptsPresence(locked.get().presence())) {
+      if (locked.isEmpty() || !locked.get().hasFreeCapacity() || !settings.acceptsPresence(locked.get().routingPresence())) {
         return false;
       }
       offers.insert(taskId, agent.upn(), offers.roundStartedAt(taskId), true);
@@ -476,19 +490,33 @@ public class Distributor {
    * who ranks above the agent.
    */
   private Optional<QueueStore.Entry> bestTaskFor(Agent agent, OffsetDateTime at, Map<String, ServiceDefinition> seen) {
+    return Optional.ofNullable(nextPick(agent, at, seen, null)).filter(p -> !p.leftForPreferredUser()).map(Pick::entry);
+  }
+
+  /**
+   * What the agent's walk through their queued tasks (queue order, skills of the task's current level
+   * checked) stops at: the first task they may take, or, when {@code serveFirst} is given, a task ahead
+   * of it that is left for a better preferred user and not in {@code serveFirst}. Null when nothing.
+   */
+  private record Pick(QueueStore.Entry entry, boolean leftForPreferredUser) {}
+
+  private Pick nextPick(Agent agent, OffsetDateTime at, Map<String, ServiceDefinition> seen, Set<String> serveFirst) {
     OffsetDateTime now = at == null ? now() : at;
-    for (QueueStore.Entry candidate : queue.nextFor(agent.upn(), agent.presence(), now, refusedAfter(), null, 50)) {
+    for (QueueStore.Entry candidate : queue.nextFor(agent.upn(), agent.routingPresence(), now, refusedAfter(), null, 50)) {
       ServiceDefinition service = seen.computeIfAbsent(candidate.serviceUpn(), s -> services.find(s).orElseThrow());
       int level = service.settings().levelAfter(Math.max(0, Duration.between(candidate.enqueuedAt(), now).getSeconds()));
       if (level >= 0 && !agent.skills().containsAll(service.settings().skillLevels().get(level).skills())) {
         continue;
       }
       if (leftForAPreferredUser(candidate, service, agent.upn())) {
+        if (serveFirst != null && !serveFirst.contains(candidate.taskId())) {
+          return new Pick(candidate, true);
+        }
         continue;
       }
-      return Optional.of(candidate);
+      return new Pick(candidate, false);
     }
-    return Optional.empty();
+    return null;
   }
 
   /**

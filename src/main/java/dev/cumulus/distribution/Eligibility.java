@@ -137,7 +137,7 @@ public final class Eligibility {
     if (!m.onDuty()) {
       return Verdict.offDuty;
     }
-    if (!settings.acceptsPresence(m.agent().presence())) {
+    if (!settings.acceptsPresence(m.agent().routingPresence())) {
       return Verdict.presence;
     }
     if (m.ronaUntil() != null && m.ronaUntil().isAfter(now)) {

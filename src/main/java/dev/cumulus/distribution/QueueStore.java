@@ -66,15 +66,15 @@ public class QueueStore {
 
   /**
    * Opens the queue to everyone for tasks whose window ended, or none of whose preferred users could
-   * take them soon any more: a member on duty in the service, not Offline, who has not refused the
-   * task since {@code refusedAfter}.
+   * take them soon any more: a member on duty in the service, not Offline (nor Away for a missed
+   * offer), who has not refused the task since {@code refusedAfter}.
    */
   public int widenWindows(String serviceUpn, OffsetDateTime now, OffsetDateTime refusedAfter) {
     return jdbc.update(
         "update queue_entry set preferred_until = null where service_upn = ? and preferred_until is not null and"
             + " (preferred_until <= ? or not exists (select 1 from task_preferred_user p join service_member m"
             + " on m.user_upn = p.user_upn and m.service_upn = queue_entry.service_upn join agent a on a.upn = p.user_upn"
-            + " where p.task_id = queue_entry.task_id and m.on_duty and a.presence <> 'Offline'"
+            + " where p.task_id = queue_entry.task_id and m.on_duty and a.presence <> 'Offline' and a.presence_reason is null"
             + " and not exists (select 1 from task_refusal r where r.task_id = p.task_id and r.user_upn = p.user_upn"
             + " and r.refused_at > ?)))",
         serviceUpn,

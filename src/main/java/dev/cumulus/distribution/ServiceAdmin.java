@@ -43,14 +43,15 @@ public class ServiceAdmin {
       Boolean acwAllowExtension,
       @Min(1) @Max(3600) Integer acwMaxExtensionSeconds,
       @Min(0) @Max(86400) Integer agingStepSeconds,
-      @Size(max = 10) List<@Valid @NotNull SkillLevel> skillLevels) {
+      @Size(max = 10) List<@Valid @NotNull SkillLevel> skillLevels,
+      Boolean awayOnMissedOffer) {
 
     /** Only the basic settings; distribution settings take their defaults. */
     public ServiceRequest(
         String displayName, String description, List<String> members, Integer ronaTimeoutSeconds, Integer acwSeconds,
         Integer maxConcurrentTasks, String processKey) {
       this(displayName, description, members, ronaTimeoutSeconds, acwSeconds, maxConcurrentTasks, processKey, null, null, null, null,
-          null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null);
     }
 
     DistributionSettings settings() {
@@ -68,7 +69,8 @@ public class ServiceAdmin {
           acwAllowExtension == null ? d.acwAllowExtension() : acwAllowExtension,
           acwMaxExtensionSeconds == null ? d.acwMaxExtensionSeconds() : acwMaxExtensionSeconds,
           agingStepSeconds == null ? d.agingStepSeconds() : agingStepSeconds,
-          skillLevels);
+          skillLevels,
+          awayOnMissedOffer == null ? d.awayOnMissedOffer() : awayOnMissedOffer);
     }
   }
 

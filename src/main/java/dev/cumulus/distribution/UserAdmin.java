@@ -56,8 +56,12 @@ public class UserAdmin {
   /** The user's state in one of their services. */
   public record ServiceState(String serviceUpn, boolean onDuty, OffsetDateTime ronaUntil) {}
 
+  /**
+   * A user as the API shows them. {@code presenceReason}: why Cumulus set the presence ({@code
+   * missedOffer}: Away after letting a Direct offer time out, until they set their presence), or null.
+   */
   public record UserView(
-      String upn, String displayName, int capacity, Set<UserRole> roles, String presence, int activeTasks,
+      String upn, String displayName, int capacity, Set<UserRole> roles, String presence, String presenceReason, int activeTasks,
       OffsetDateTime idleSince, List<String> services, List<String> skills, int handledToday, List<ServiceState> duty) {}
 
   public record PresenceRequest(@NotNull Presence presence) {}
@@ -215,6 +219,7 @@ public class UserAdmin {
         agent != null ? agent.capacity() : 1,
         roles,
         agent != null ? agent.presence().name() : Presence.Offline.name(),
+        agent != null ? agent.presenceReason() : null,
         agent != null ? agent.activeTasks() : 0,
         agent != null ? agent.idleSince() : null,
         agents.servicesOf(upn),

@@ -1,9 +1,11 @@
 package dev.cumulus.lifecycle;
 
+import dev.cumulus.distribution.Agent;
 import dev.cumulus.distribution.AgentStore;
 import dev.cumulus.distribution.DistributionSettings;
 import dev.cumulus.distribution.Distributor;
 import dev.cumulus.distribution.OfferStore;
+import dev.cumulus.distribution.Presence;
 import dev.cumulus.distribution.QueueStore;
 import dev.cumulus.distribution.ServiceStore;
 import dev.cumulus.distribution.ServiceDefinition;
@@ -183,6 +185,29 @@ class TaskTransitions {
         services.flagRona(task.serviceUpn(), user, now().plusSeconds(settings.ronaResetSeconds()));
       }
     }
+  }
+
+  /**
+   * A Direct offer timed out (RONA): a refusal like a decline, and unless the service keeps agents as
+   * they are ({@code awayOnMissedOffer} off), the agent is set Away with reason {@code missedOffer}: out
+   * of distribution in every service until they set their presence again. An Offline agent stays
+   * Offline. Returns whether the agent was set Away now.
+   */
+  boolean missOffer(ExternalTask task, String user) {
+    endOffer(task, user, true);
+    if (!services.find(task.serviceUpn()).orElseThrow().settings().awayOnMissedOffer()) {
+      return false;
+    }
+    Agent agent = agents.lock(user).orElse(null);
+    if (agent == null || agent.presence() == Presence.Offline || Agent.MISSED_OFFER.equals(agent.presenceReason())) {
+      return false;
+    }
+    OffsetDateTime now = now();
+    agents.setAwayFor(user, Agent.MISSED_OFFER, now);
+    agents.recordChange(user, "presence", now);
+    // windows that waited only for this agent open now
+    distributor.preferredUserGone(user);
+    return true;
   }
 
   /** Back into its service's queue, keeping its original age. */

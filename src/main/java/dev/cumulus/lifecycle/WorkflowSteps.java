@@ -1,9 +1,11 @@
 package dev.cumulus.lifecycle;
 
+import dev.cumulus.distribution.Agent;
 import dev.cumulus.distribution.AgentStore;
 import dev.cumulus.distribution.Distributor;
 import dev.cumulus.distribution.Offer;
 import dev.cumulus.distribution.OfferStore;
+import dev.cumulus.distribution.Presence;
 import dev.cumulus.distribution.QueueStore;
 import dev.cumulus.distribution.RoutingLocks;
 import dev.cumulus.externaltask.ExternalTask;
@@ -81,9 +83,13 @@ public class WorkflowSteps {
       events.record(taskId, TaskEventType.Rona, TaskEvent.SYSTEM, Map.of("userUpn", everyone, "broadcast", "true"));
       return;
     }
-    transitions.endOffer(task, userUpn, true);
+    boolean setAway = transitions.missOffer(task, userUpn);
     transitions.requeue(taskId);
-    events.record(taskId, TaskEventType.Rona, TaskEvent.SYSTEM, Map.of("userUpn", userUpn));
+    events.record(
+        taskId, TaskEventType.Rona, TaskEvent.SYSTEM,
+        setAway
+            ? Map.of("userUpn", userUpn, "presence", Presence.Away.name(), "presenceReason", Agent.MISSED_OFFER)
+            : Map.of("userUpn", userUpn));
   }
 
   /** The lifetime ended before an agent accepted the task. */

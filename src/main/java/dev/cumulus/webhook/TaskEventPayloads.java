@@ -11,6 +11,9 @@ import java.util.Map;
 /** Builds the TaskEventData of one event: a pure function of the event, the task after it and its service. */
 final class TaskEventPayloads {
 
+  /** updatedParameterName of a Rona event whose agent was set Away; updatedParameterValue is their UPN. */
+  static final String AGENT_SET_AWAY = "agentSetAway";
+
   private TaskEventPayloads() {}
 
   /**
@@ -25,6 +28,11 @@ final class TaskEventPayloads {
     boolean notified = event.event() == TaskEventType.Notified;
     String name = notified ? detail.get("notification") : detail.get("parameterName");
     String value = notified ? detail.get("message") : detail.get("parameterValue");
+    // a RONA that set the agent Away (missed offer) names them the same way, for a flow to alert someone
+    if (event.event() == TaskEventType.Rona && detail.get("presenceReason") != null) {
+      name = AGENT_SET_AWAY;
+      value = detail.get("userUpn");
+    }
     return new TaskEventData(
         task.id(),
         event.event().name(),

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.camunda.bpm.engine.ManagementService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,10 +32,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
     })
 class ConsolePagesIT {
 
+  /** How long a pushed state may take: far above the 300 ms poll interval, so a slow machine does not fail the test. */
+  private static final long LIVE_SECONDS = 15;
+
   private static final String PROBLEM = "application/problem+json";
 
   @LocalServerPort int port;
   @Autowired JdbcTemplate jdbc;
+  @Autowired ManagementService management;
 
   String base;
   Scenario scenario;
@@ -173,6 +178,35 @@ class ConsolePagesIT {
   }
 
   @Test
+  void anAgentSetAwayForAMissedOfferSeesWhyAndTheDashboardShowsItUntilTheyComeBack() {
+    // given an agent who lets an offer time out
+    String agent = scenario.agent("mo", 1);
+    String service = scenario.service("missed", List.of(agent), map());
+    String supervisor = scenario.supervisor("sue", service);
+    scenario.available(agent);
+    String missed = create(service, "missed");
+    String instance = flow.get("/v1/ExternalTasks/" + missed).text("processInstanceId");
+    management.executeJob(management.createJobQuery().processInstanceId(instance).activityId("BoundaryEvent_OfferTimedOut").singleResult().getId());
+
+    // then My Sessions says why they are Away, and so does the dashboard
+    var page = loggedIn(agent);
+    JsonNode me = page.get("/ui/api/agent/state").body().path("me");
+    assertThat(me.path("presence").asText()).isEqualTo("Away");
+    assertThat(me.path("presenceReason").asText()).isEqualTo("missedOffer");
+    JsonNode row = loggedIn(supervisor).get("/ui/api/supervisor/state").body().path("services").get(0).path("agents").get(0);
+    assertThat(row.path("presence").asText()).isEqualTo("Away");
+    assertThat(row.path("presenceReason").asText()).isEqualTo("missedOffer");
+    String next = create(service, "next");
+    assertThat(flow.get("/v1/ExternalTasks/" + next).text("state")).isEqualTo("Queued");
+
+    // when they come back through the page, the reason goes and work is offered at once
+    JsonNode back = page.put("/ui/api/agent/presence", map("presence", "Available")).body();
+    assertThat(back.path("me").path("presence").asText()).isEqualTo("Available");
+    assertThat(back.path("me").has("presenceReason")).isFalse();
+    assertThat(ids(back.path("offers"))).containsExactly(next);
+  }
+
+  @Test
   void aBroadcastOfferShowsForEveryAgentItWasMadeTo() {
     String fay = scenario.agent("fay", 1);
     String gus = scenario.agent("gus", 1);
@@ -255,7 +289,8 @@ class ConsolePagesIT {
       jdbc.update("insert into agent_change (user_upn, kind, occurred_at) values (?, 'presence', ?)", agent, OffsetDateTime.now());
 
       // then
-      JsonNode pushed = states.poll(3, TimeUnit.SECONDS);
+      // the poll interval is 300 ms; the bound only guards against a hang on a busy machine
+      JsonNode pushed = states.poll(LIVE_SECONDS, TimeUnit.SECONDS);
       assertThat(pushed).as("pushed within the poll interval").isNotNull();
       assertThat(pushed.path("me").path("presence").asText()).isEqualTo("Away");
 
@@ -263,8 +298,8 @@ class ConsolePagesIT {
       scenario.available(agent);
       String task = create(service, "pushed");
       JsonNode withOffer = null;
-      long until = System.currentTimeMillis() + 3000;
-      while (System.currentTimeMillis() < until && (withOffer == null || withOffer.path("offers").isEmpty())) {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIVE_SECONDS);
+      while (System.nanoTime() < until && (withOffer == null || withOffer.path("offers").isEmpty())) {
         withOffer = states.poll(500, TimeUnit.MILLISECONDS);
       }
       assertThat(withOffer).isNotNull();

@@ -36,7 +36,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
     })
 class PagesBrowserIT {
 
-  private static final Duration LIVE = Duration.ofSeconds(5);
+  /** How long a live change may take to show: far above the 300 ms poll interval (a busy CI machine). */
+  private static final Duration LIVE = Duration.ofSeconds(15);
 
   @LocalServerPort int port;
 
@@ -153,6 +154,45 @@ class PagesBrowserIT {
     assertThat(cancelled.path("actor").asText()).isEqualTo(supervisor);
     assertThat(cancelled.path("detail").toString()).contains("customer called in");
     assertThat(supervisorBrowser.findElement(By.id("status")).getText()).contains("Aborted");
+  }
+
+  @Test
+  void anAgentWhoLetsAnOfferTimeOutIsSetAwayAndComesBackWithOneClick() {
+    // given an agent Available in My Sessions, and their supervisor on the dashboard
+    String agent = scenario.agent("max", 1);
+    String service = scenario.service("callbacks", List.of(agent), map("ronaTimeoutSeconds", 5));
+    String supervisor = scenario.supervisor("sam", service);
+    agentBrowser = Browser.start();
+    login(agentBrowser, agent);
+    wait(agentBrowser).until(ExpectedConditions.urlContains("/ui/agent.html"));
+    awaitLive(agentBrowser);
+    new Select(agentBrowser.findElement(By.id("presence"))).selectByVisibleText("Available");
+    wait(agentBrowser).until(d -> "Available".equals(scenario.admin().get("/v1/users/" + agent).text("presence")));
+    supervisorBrowser = Browser.start();
+    login(supervisorBrowser, supervisor);
+    wait(supervisorBrowser).until(ExpectedConditions.urlContains("/ui/supervisor.html"));
+    awaitLive(supervisorBrowser);
+
+    // when an offer comes and nobody answers it (5 s, then the job executor's next look, at most 5 s later)
+    String missed = createTask(service, "Nobody answers", "Normal");
+    wait(agentBrowser, LIVE).until(ExpectedConditions.visibilityOfElementLocated(card("offers", missed)));
+    WebElement banner = wait(agentBrowser, Duration.ofSeconds(40)).until(ExpectedConditions.visibilityOfElementLocated(By.id("missed-offer")));
+
+    // then the agent is told, their presence shows Away, and the dashboard shows why
+    assertThat(banner.getText()).contains("You missed an offer", "Away");
+    assertThat(new Select(agentBrowser.findElement(By.id("presence"))).getFirstSelectedOption().getText()).isEqualTo("Away");
+    wait(supervisorBrowser, LIVE)
+        .until(ExpectedConditions.textToBePresentInElementLocated(
+            By.cssSelector("section[data-service='" + service + "'] tr[data-agent='" + agent + "']"), "Away (missed offer)"));
+    Browser.screenshot(agentBrowser, "my-sessions-missed-offer");
+    String next = createTask(service, "Second try", "Normal");
+    assertThat(taskState(next)).as("nothing reaches an agent who is not there").isEqualTo("Queued");
+
+    // one click brings them back, and the waiting task is offered at once
+    agentBrowser.findElement(By.id("back-available")).click();
+    wait(agentBrowser, LIVE).until(ExpectedConditions.invisibilityOfElementLocated(By.id("missed-offer")));
+    wait(agentBrowser, LIVE).until(ExpectedConditions.visibilityOfElementLocated(card("offers", next)));
+    assertThat(scenario.admin().get("/v1/users/" + agent).body().has("presenceReason")).isFalse();
   }
 
   /** Clicks a button of a card or row, found afresh: live updates may have replaced the element. */

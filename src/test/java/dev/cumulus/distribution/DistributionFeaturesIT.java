@@ -132,6 +132,61 @@ class DistributionFeaturesIT {
   }
 
   @Test
+  void aMissedOfferSetsTheAgentAwayInEveryServiceUntilTheyComeBack() {
+    String a = scenario.agent("a", 2);
+    String service = scenario.service("miss", List.of(a), map());
+    // a service that distributes to Away agents does not reach an agent who is Away for a missed offer
+    String awayToo = scenario.service("away", List.of(a), map("distributeWhenAway", true));
+    scenario.available(a);
+    String missed = create(service);
+    assertThat(task(missed).path("assignedUserUpn").asText()).isEqualTo(a);
+
+    fireOfferTimeout(missed);
+
+    JsonNode requeued = task(missed);
+    assertThat(requeued.path("state").asText()).isEqualTo("Queued");
+    JsonNode rona = requeued.path("events").get(3);
+    assertThat(rona.path("event").asText()).isEqualTo("Rona");
+    assertThat(rona.path("detail").path("presence").asText()).isEqualTo("Away");
+    assertThat(rona.path("detail").path("presenceReason").asText()).isEqualTo("missedOffer");
+    JsonNode away = agent(a);
+    assertThat(away.path("presence").asText()).isEqualTo("Away");
+    assertThat(away.path("presenceReason").asText()).isEqualTo("missedOffer");
+    String next = create(awayToo);
+    assertThat(task(next).path("state").asText()).as("nothing is offered to an agent who is not there").isEqualTo("Queued");
+    assertThat(routing(next).get(0).path("candidates").toString()).contains("presence");
+
+    scenario.presence(a, "Available");
+
+    assertThat(agent(a).has("presenceReason")).as("setting a presence ends the reason").isFalse();
+    assertThat(task(next).path("assignedUserUpn").asText()).as("back: offered at once").isEqualTo(a);
+    assertThat(task(missed).path("state").asText()).as("the missed task stays refused for the cooldown").isEqualTo("Queued");
+  }
+
+  @Test
+  void aServiceCanKeepAgentsAsTheyAreAfterAMissedOffer() {
+    String a = scenario.agent("a", 1);
+    String service = scenario.service("keep", List.of(a), map("awayOnMissedOffer", false));
+    scenario.available(a);
+    String missed = create(service);
+
+    fireOfferTimeout(missed);
+
+    assertThat(task(missed).path("events").get(3).path("detail").has("presenceReason")).isFalse();
+    assertThat(agent(a).path("presence").asText()).isEqualTo("Available");
+    assertThat(agent(a).has("presenceReason")).isFalse();
+    String next = create(service);
+    assertThat(task(next).path("assignedUserUpn").asText()).isEqualTo(a);
+  }
+
+  private void fireOfferTimeout(String taskId) {
+    var timer =
+        management.createJobQuery().processInstanceId(task(taskId).path("processInstanceId").asText()).activityId("BoundaryEvent_OfferTimedOut")
+            .singleResult();
+    management.executeJob(timer.getId());
+  }
+
+  @Test
   void offDutyMembersGetNothingAndGoingOnDutyOffersAtOnce() {
     String a = scenario.agent("a", 1);
     String service = scenario.service("duty", List.of(a), map());

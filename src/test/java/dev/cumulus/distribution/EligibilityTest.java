@@ -64,7 +64,7 @@ class EligibilityTest {
   @Test
   void busyAndAwayMembersGetTasksOnlyWhereTheServiceOptsIn() {
     var members = List.of(member("busy", 900).presence(Presence.Busy), member("away", 800).presence(Presence.Away));
-    var both = with(settings(), s -> new DistributionSettings(s.distributionType(), s.selectionPolicy(), s.broadcastSize(), s.preferredWaitSeconds(), true, true, s.persistentRona(), s.ronaResetSeconds(), s.acwAllowEarlyEnd(), s.acwAllowExtension(), s.acwMaxExtensionSeconds(), s.agingStepSeconds(), s.skillLevels()));
+    var both = with(settings(), s -> new DistributionSettings(s.distributionType(), s.selectionPolicy(), s.broadcastSize(), s.preferredWaitSeconds(), true, true, s.persistentRona(), s.ronaResetSeconds(), s.acwAllowEarlyEnd(), s.acwAllowExtension(), s.acwMaxExtensionSeconds(), s.agingStepSeconds(), s.skillLevels(), s.awayOnMissedOffer()));
 
     assertThat(decide(List.of(), null, 0, settings(), members).found()).isFalse();
     assertThat(decide(List.of(), null, 0, both, members).chosen()).containsExactly("busy");
@@ -123,7 +123,7 @@ class EligibilityTest {
   @Test
   void skillLevelsWidenAsTheTaskWaits() {
     var levels = List.of(new SkillLevel(0, List.of("de", "billing")), new SkillLevel(120, List.of("de")), new SkillLevel(300, List.of()));
-    var s = with(settings(), d -> new DistributionSettings(d.distributionType(), d.selectionPolicy(), d.broadcastSize(), d.preferredWaitSeconds(), false, false, false, 600, true, false, 60, 0, levels));
+    var s = with(settings(), d -> new DistributionSettings(d.distributionType(), d.selectionPolicy(), d.broadcastSize(), d.preferredWaitSeconds(), false, false, false, 600, true, false, 60, 0, levels, true));
     var members = List.of(member("expert", 10).skills("de", "billing"), member("german", 900).skills("de"), member("other", 950));
 
     var level1 = decide(List.of(), null, 30, s, members);
@@ -145,8 +145,8 @@ class EligibilityTest {
     for (int i = 0; i < 14; i++) {
       members.add(member("a" + (char) ('a' + i), 100 + i));
     }
-    var broadcast = with(settings(), d -> new DistributionSettings(DistributionType.Broadcast, d.selectionPolicy(), 10, 60, false, false, false, 600, true, false, 60, 0, List.of()));
-    var pickup = with(settings(), d -> new DistributionSettings(DistributionType.Pickup, d.selectionPolicy(), 10, 60, false, false, false, 600, true, false, 60, 0, List.of()));
+    var broadcast = with(settings(), d -> new DistributionSettings(DistributionType.Broadcast, d.selectionPolicy(), 10, 60, false, false, false, 600, true, false, 60, 0, List.of(), true));
+    var pickup = with(settings(), d -> new DistributionSettings(DistributionType.Pickup, d.selectionPolicy(), 10, 60, false, false, false, 600, true, false, 60, 0, List.of(), true));
 
     var offered = decide(List.of(), null, 0, broadcast, members);
 
@@ -158,7 +158,7 @@ class EligibilityTest {
   @Test
   void aBroadcastLeavesOutMembersForWhomABetterTaskWaitsAndTakesTheNextInstead() {
     var members = List.of(member("ann", 900), member("ben", 800), member("cat", 700), member("dan", 600));
-    var broadcast = with(settings(), d -> new DistributionSettings(DistributionType.Broadcast, d.selectionPolicy(), 2, 60, false, false, false, 600, true, false, 60, 0, List.of()));
+    var broadcast = with(settings(), d -> new DistributionSettings(DistributionType.Broadcast, d.selectionPolicy(), 2, 60, false, false, false, 600, true, false, 60, 0, List.of(), true));
     List<Member> built = members.stream().map(M::build).toList();
 
     var decision = Eligibility.decide(List.of(), null, 0, broadcast, built, NOW, COOLDOWN, java.util.Set.of("ann", "cat"));
@@ -169,7 +169,7 @@ class EligibilityTest {
 
   @Test
   void agingRaisesLowAndNormalStepByStepUpToHighButNeverToStrict() {
-    var s = with(settings(), d -> new DistributionSettings(d.distributionType(), d.selectionPolicy(), 10, 60, false, false, false, 600, true, false, 60, 100, List.of()));
+    var s = with(settings(), d -> new DistributionSettings(d.distributionType(), d.selectionPolicy(), 10, 60, false, false, false, 600, true, false, 60, 100, List.of(), true));
     var enqueued = NOW.minusSeconds(250);
 
     assertThat(Distributor.effectivePriority(dev.cumulus.externaltask.DistributionPriority.Low, enqueued, s, NOW)).isEqualTo(2);
@@ -197,7 +197,7 @@ class EligibilityTest {
 
   static DistributionSettings policy(SelectionPolicy policy) {
     var d = DistributionSettings.DEFAULTS;
-    return new DistributionSettings(d.distributionType(), policy, d.broadcastSize(), d.preferredWaitSeconds(), false, false, false, 600, true, false, 60, 0, List.of());
+    return new DistributionSettings(d.distributionType(), policy, d.broadcastSize(), d.preferredWaitSeconds(), false, false, false, 600, true, false, 60, 0, List.of(), true);
   }
 
   static DistributionSettings with(DistributionSettings s, java.util.function.UnaryOperator<DistributionSettings> change) {
@@ -237,7 +237,7 @@ class EligibilityTest {
     M handled(int n) { handled = n; return this; }
 
     Member build() {
-      var agent = new Agent(upn, upn, capacity, presence, NOW, NOW.minusSeconds(idleSeconds), active, skills, handled);
+      var agent = new Agent(upn, upn, capacity, presence, NOW, NOW.minusSeconds(idleSeconds), active, skills, handled, null);
       return new Member(agent, onDuty, ronaUntil, lastOffered, refusedAt);
     }
   }

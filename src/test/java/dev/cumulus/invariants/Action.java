@@ -734,6 +734,7 @@ sealed interface Action {
     body.put("acwAllowExtension", x.acwAllowExtension());
     body.put("acwMaxExtensionSeconds", x.acwMaxExtensionSeconds());
     body.put("agingStepSeconds", 0);
+    body.put("awayOnMissedOffer", x.awayOnMissedOffer());
     return body;
   }
 

@@ -41,7 +41,7 @@ final class Db {
   record OfferRow(String taskId, String user, boolean broadcast) {}
 
   /** handledToday: handled_count when handled_day is today (UTC), 0 when nothing was handled yet, null on another day. */
-  record AgentRow(String upn, int capacity, String presence, int activeTasks, OffsetDateTime idleSince, Integer handledToday) {}
+  record AgentRow(String upn, int capacity, String presence, int activeTasks, OffsetDateTime idleSince, Integer handledToday, String presenceReason) {}
 
   record MemberRow(String service, String user, boolean onDuty, OffsetDateTime ronaUntil) {}
 
@@ -108,12 +108,12 @@ final class Db {
 
     var agentRows = new LinkedHashMap<String, AgentRow>();
     jdbc.query(
-        "select upn, capacity, presence, active_tasks, idle_since, handled_day, handled_count from agent where upn in (" + marks(agents)
+        "select upn, capacity, presence, active_tasks, idle_since, handled_day, handled_count, presence_reason from agent where upn in (" + marks(agents)
             + ") order by upn",
         rs -> {
           java.time.LocalDate day = rs.getObject(6, java.time.LocalDate.class);
           Integer handled = day == null ? Integer.valueOf(0) : day.equals(java.time.LocalDate.now(java.time.ZoneOffset.UTC)) ? Integer.valueOf(rs.getInt(7)) : null;
-          var row = new AgentRow(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getInt(4), time(rs, 5), handled);
+          var row = new AgentRow(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getInt(4), time(rs, 5), handled, rs.getString(8));
           agentRows.put(row.upn(), row);
         },
         agents.toArray());
@@ -269,10 +269,11 @@ final class Db {
         agents.toArray());
     sb.append("agent:\n");
     jdbc.query(
-        "select upn, capacity, presence, active_tasks, idle_since, handled_count from agent where upn in (" + marks(agents) + ") order by upn",
+        "select upn, capacity, presence, active_tasks, idle_since, handled_count, presence_reason from agent where upn in (" + marks(agents)
+            + ") order by upn",
         rs -> {
-          sb.append(String.format("  %s capacity=%d %s active=%d idleSince=%s handled=%d%n", w.nameOf(rs.getString(1)), rs.getInt(2), rs.getString(3),
-              rs.getInt(4), time(rs, 5), rs.getInt(6)));
+          sb.append(String.format("  %s capacity=%d %s%s active=%d idleSince=%s handled=%d%n", w.nameOf(rs.getString(1)), rs.getInt(2), rs.getString(3),
+              rs.getString(7) == null ? "" : " (" + rs.getString(7) + ")", rs.getInt(4), time(rs, 5), rs.getInt(6)));
         },
         agents.toArray());
     sb.append("cumulus_service:\n");

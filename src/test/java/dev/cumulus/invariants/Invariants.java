@@ -220,6 +220,7 @@ final class Invariants {
         if (!new TreeSet<>(World.users(e)).equals(new TreeSet<>(t.offeredTo))) {
           fail(ENDS_ONCE, "%s: RONA for %s, but it is offered to %s", t.label, n(e.detail("userUpn")), names(t.offeredTo));
         }
+        missedOfferSetsTheAgentAway(t, e);
       }
       case "Completed" -> {
         if (!Objects.equals(e.detail("userUpn"), t.agent)) {
@@ -229,6 +230,20 @@ final class Invariants {
       default -> {}
     }
     return true;
+  }
+
+  /**
+   * README: a missed Direct offer sets the agent Away (reason missedOffer) where the service says so,
+   * unless they are Offline or already Away for a missed offer; a Broadcast round's end never does.
+   */
+  private void missedOfferSetsTheAgentAway(TaskModel t, EventRow e) {
+    AgentModel a = "true".equals(e.detail("broadcast")) ? null : w.agent(e.detail("userUpn"));
+    boolean expected = a != null && w.service(t.service).settings.awayOnMissedOffer() && a.presence != Presence.Offline && !a.awayForMissedOffer;
+    boolean recorded = "missedOffer".equals(e.detail("presenceReason")) && "Away".equals(e.detail("presence"));
+    if (expected != recorded) {
+      fail(CAPACITY_PRESENCE, "%s: RONA of %s %s the agent Away (event detail %s), the README rule says it %s", t.label, n(e.detail("userUpn")),
+          recorded ? "set" : "did not set", e.detail(), expected ? "must" : "must not");
+    }
   }
 
   private void eventRecordsTheNewState(TaskModel t, EventRow e) {
@@ -491,10 +506,12 @@ final class Invariants {
         fail(MODEL, "agent %s is missing", a.name());
         continue;
       }
-      if (!row.presence().equals(a.presence.name()) || row.activeTasks() != a.load || row.capacity() != a.capacity
+      if (!row.presence().equals(a.presence.name()) || (row.presenceReason() != null) != a.awayForMissedOffer
+          || row.activeTasks() != a.load || row.capacity() != a.capacity
           || row.handledToday() != null && row.handledToday() != a.handled) {
-        fail(MODEL, "%s: database %s active=%d capacity=%d handled today=%s, model %s load=%d capacity=%d handled=%d", a.name(), row.presence(),
-            row.activeTasks(), row.capacity(), row.handledToday(), a.presence, a.load, a.capacity, a.handled);
+        fail(MODEL, "%s: database %s (reason %s) active=%d capacity=%d handled today=%s, model %s%s load=%d capacity=%d handled=%d", a.name(),
+            row.presence(), row.presenceReason(), row.activeTasks(), row.capacity(), row.handledToday(), a.presence,
+            a.awayForMissedOffer ? " (missedOffer)" : "", a.load, a.capacity, a.handled);
       }
     }
     for (World.ServiceModel sm : w.services) {
@@ -602,7 +619,7 @@ final class Invariants {
         for (World.Pref p : t.preferred) {
           AgentModel a = w.agent(p.upn());
           why.add(n(p.upn()) + ": " + (a == null ? "unknown" : !w.isMember(a, t.service) ? "no member" : !w.isOnDuty(a, t.service) ? "off duty"
-              : a.presence == Presence.Offline ? "Offline" : w.hasRefused(a, t) ? "refused it" : "?"));
+              : !w.isThere(a) ? a.presence + (a.awayForMissedOffer ? " (missed offer)" : "") : w.hasRefused(a, t) ? "refused it" : "?"));
         }
         fail(WINDOW, "%s waits in %s with its preferred-user window open until %s, though no preferred user could take it soon (%s)", t.label,
             n(t.service), q.preferredUntil(), why);
@@ -707,7 +724,8 @@ final class Invariants {
   private boolean mayTakeFromDatabase(Db.State s, String agent, QueueRow q, OffsetDateTime stepStart) {
     Db.ServiceRow service = s.services().get(q.service());
     AgentRow a = s.agents().get(agent);
-    if (service == null || a == null || service.distributionType().equals("Pickup") || !service.acceptsPresence(a.presence())) {
+    if (service == null || a == null || service.distributionType().equals("Pickup") || a.presenceReason() != null
+        || !service.acceptsPresence(a.presence())) {
       return false;
     }
     boolean member =

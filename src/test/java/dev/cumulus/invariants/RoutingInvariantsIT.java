@@ -43,9 +43,17 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * than the refusal cooldown (60 s), a preferred-user window (60 s or more) or a RONA flag (600 s or
  * more), so whatever a stream starts stays in force in it.
  *
+ * <p>Deterministic by default: {@code ./mvnw verify} runs {@link #FIXED_SEED} for {@code invariants.streams}
+ * streams, then every stream of the regression corpus ({@code src/test/resources/invariants/regressions.txt}:
+ * each seed and stream that ever failed, with what it caught). Same commit, same streams, every time.
+ * Exploring fresh seeds is a separate command ({@code ./mvnw -Pexplore-invariants verify}, or
+ * {@code -Dinvariants.seed=random}); each failing stream is printed as a corpus line to add.
+ *
  * <p>System properties: {@code invariants.streams} (default 300), {@code invariants.seed} (default
- * random; printed), {@code invariants.stream} (run only that stream of the seed, to replay a failure),
- * {@code invariants.shrink} (default true: a failing stream is shrunk to a short list of steps),
+ * {@link #FIXED_SEED}; {@code random} draws one, printed), {@code invariants.stream} (run only that
+ * stream of the seed, to replay a failure; the corpus is left out), {@code invariants.corpus} (default
+ * true: also run the regression corpus), {@code invariants.shrink} (default true: a failing stream is
+ * shrunk to a short list of steps),
  * {@code invariants.tolerate} (comma-separated invariants, by constant name such as {@code WINDOW} or
  * by full name, see {@link Invariants}: known bugs whose violations are counted and listed but
  * neither stop a stream nor fail the test).
@@ -74,11 +82,31 @@ class RoutingInvariantsIT {
   @Autowired JdbcTemplate jdbc;
   @Autowired DistributionProperties distribution;
 
+  /** The seed that {@code ./mvnw verify} runs: fixed, so the build has one result per commit. */
+  static final long FIXED_SEED = 20261202L;
+
+  static final String CORPUS = "/invariants/regressions.txt";
+
+  /** One stream of one seed: what a run is made of. */
+  record StreamId(long seed, int stream, String why) {}
+
   @Test
   void everyRoutingInvariantHoldsAfterEveryStepOfRandomEventStreams() {
-    long seed = Long.parseLong(System.getProperty("invariants.seed", Long.toString(new SecureRandom().nextLong())));
+    String seedProperty = System.getProperty("invariants.seed", Long.toString(FIXED_SEED));
+    long seed = "random".equals(seedProperty) ? new SecureRandom().nextLong() : Long.parseLong(seedProperty);
     int streams = Integer.parseInt(System.getProperty("invariants.streams", "300"));
     String only = System.getProperty("invariants.stream");
+    boolean corpus = only == null && Boolean.parseBoolean(System.getProperty("invariants.corpus", "true"));
+    var plan = new ArrayList<StreamId>();
+    if (only != null) {
+      plan.add(new StreamId(seed, Integer.parseInt(only), "replay"));
+    } else {
+      for (int stream = 0; stream < streams; stream++) {
+        plan.add(new StreamId(seed, stream, null));
+      }
+    }
+    List<StreamId> regressions = corpus ? regressionCorpus() : List.of();
+    plan.addAll(regressions);
     boolean shrink = Boolean.parseBoolean(System.getProperty("invariants.shrink", "true"));
     // known, reported bugs: counted and listed, but they neither stop a stream nor fail the test
     Set<String> tolerated = new TreeSet<>();
@@ -87,8 +115,6 @@ class RoutingInvariantsIT {
         tolerated.add(Invariants.named(name.trim()));
       }
     }
-    int first = only == null ? 0 : Integer.parseInt(only);
-    int last = only == null ? streams - 1 : first;
 
     var db = new Db(jdbc, json);
     var runner = new StreamRunner(new Driver(tasks, users, services, steps, management, json, db), db, distribution.refusalCooldown(), tolerated);
@@ -104,15 +130,17 @@ class RoutingInvariantsIT {
     var failures = new ArrayList<String>();
     var toleratedSeen = new TreeMap<String, List<String>>();
     var shrunkInvariants = new LinkedHashMap<String, Integer>();
-    String tagBase = Long.toString(seed & 0xffffffL, 36);
     int ran = 0;
+    var newFailures = new ArrayList<String>();
 
-    for (int stream = first; stream <= last; stream++) {
-      var random = new Random(streamSeed(seed, stream));
-      WorldSpec spec = StreamGenerator.world(random);
+    for (StreamId id : plan) {
+      int stream = id.stream();
+      var random = new Random(streamSeed(id.seed(), stream));
+      WorldSpec spec = StreamGenerator.world(random, new Random(~streamSeed(id.seed(), stream)));
       int count = StreamGenerator.steps(random);
       var generator = new StreamGenerator(random);
-      String tag = "x" + tagBase + "s" + stream;
+      // a tag unique per planned stream: a corpus stream may share its number with one of the seed's
+      String tag = "x" + Long.toString(id.seed() & 0xffffffL, 36) + "s" + stream + (id.why() == null ? "" : "r" + ran);
       Run run = runner.run(tag, spec, (w, i) -> i < count ? generator.next(w) : null);
       stepCount += run.steps().size();
       offers += run.offers();
@@ -124,7 +152,10 @@ class RoutingInvariantsIT {
         toleratedSeen.computeIfAbsent(v.invariant(), k -> new ArrayList<>()).add("stream " + stream + " " + v.message());
       }
       if (run.failed()) {
-        String report = report(seed, stream, spec, run, tolerated);
+        String report = report(id.seed(), stream, spec, run, tolerated);
+        if (id.why() == null) {
+          newFailures.add(id.seed() + " " + stream + "  # " + run.invariants());
+        }
         String invariant = run.violations().get(0).invariant();
         if (shrink && !shrunkInvariants.containsKey(invariant) && shrunkInvariants.size() < 3) {
           shrunkInvariants.put(invariant, stream);
@@ -132,7 +163,7 @@ class RoutingInvariantsIT {
         }
         failures.add(report);
         // the first ten in full; then one line each, the run goes on
-        System.out.println(failures.size() <= 10 ? report : "=== stream " + stream + " of seed " + seed + " broke " + run.invariants());
+        System.out.println(failures.size() <= 10 ? report : "=== stream " + stream + " of seed " + id.seed() + " broke " + run.invariants());
       }
       ran++;
     }
@@ -141,12 +172,16 @@ class RoutingInvariantsIT {
     double cpu = (threads.getCurrentThreadCpuTime() - cpuStarted) / 1e9;
     String summary =
         String.format(
-            "RoutingInvariantsIT: seed=%d streams=%d steps=%d (refused: %d) offers=%d (agents joining a Broadcast round: %d) failing streams=%d in %.1f s (%.1f ms/step;"
+            "RoutingInvariantsIT: seed=%d streams=%d (of them from the regression corpus: %d) steps=%d (refused: %d) offers=%d (agents joining a Broadcast round: %d) failing streams=%d in %.1f s (%.1f ms/step;"
                 + " steps %.1f s, checks %.1f s, setup etc. %.1f s; test thread CPU %.1f s; load average %.1f)",
-            seed, ran, stepCount, refused, offers, joins, failures.size(), seconds, seconds * 1000 / Math.max(1, stepCount), actionNanos / 1e9,
+            seed, ran, regressions.size(), stepCount, refused, offers, joins, failures.size(), seconds, seconds * 1000 / Math.max(1, stepCount), actionNanos / 1e9,
             checkNanos / 1e9, seconds - (actionNanos + checkNanos) / 1e9, cpu,
             java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     System.out.println(summary);
+    if (!newFailures.isEmpty()) {
+      System.out.println("New failing streams; once fixed, add these lines to src/test/resources" + CORPUS + " (say what each caught):");
+      newFailures.forEach(line -> System.out.println("  " + line));
+    }
     toleratedSeen.forEach(
         (invariant, list) -> {
           System.out.println("tolerated [" + invariant + "]: " + list.size() + " violations, for example:");
@@ -156,6 +191,32 @@ class RoutingInvariantsIT {
       // every report was printed above; the first two come with the failure
       throw new AssertionError(summary + "\n\n" + String.join("\n\n", failures.subList(0, Math.min(2, failures.size()))));
     }
+  }
+
+  /** The regression corpus: lines of "seed stream  # what it caught"; blank lines and comments are skipped. */
+  static List<StreamId> regressionCorpus() {
+    var list = new ArrayList<StreamId>();
+    try (var in = RoutingInvariantsIT.class.getResourceAsStream(CORPUS)) {
+      if (in == null) {
+        throw new IllegalStateException("the regression corpus " + CORPUS + " is missing from the test resources");
+      }
+      for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
+        String content = line.strip();
+        if (content.isEmpty() || content.startsWith("#")) {
+          continue;
+        }
+        int hash = content.indexOf('#');
+        String why = hash < 0 ? "" : content.substring(hash + 1).strip();
+        String[] parts = (hash < 0 ? content : content.substring(0, hash)).strip().split("\\s+");
+        if (parts.length != 2 || why.isEmpty()) {
+          throw new IllegalStateException("corpus line is not 'seed stream  # what it caught': " + line);
+        }
+        list.add(new StreamId(Long.parseLong(parts[0]), Integer.parseInt(parts[1]), why));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return list;
   }
 
   /** Each stream's own seed, so that one stream can be replayed without the others. */

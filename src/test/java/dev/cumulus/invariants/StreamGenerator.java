@@ -25,7 +25,27 @@ final class StreamGenerator {
 
   record ServiceSpec(int acwSeconds, int ronaTimeoutSeconds, int maxConcurrentTasks, World.Settings settings, List<Integer> members) {}
 
-  static WorldSpec world(Random r) {
+  /**
+   * A world from the stream's random source, then the settings added since the regression corpus began
+   * drawn from a second source ({@code later}), so that every corpus seed keeps building the world it
+   * failed on. Add a new random setting the same way: from {@code later}, after the ones there.
+   */
+  static WorldSpec world(Random r, Random later) {
+    WorldSpec spec = world(r);
+    var services = new ArrayList<ServiceSpec>();
+    for (ServiceSpec s : spec.services()) {
+      World.Settings x = s.settings();
+      // issue 9: a missed Direct offer sets the agent Away, unless the service keeps them as they are
+      boolean awayOnMissedOffer = later.nextInt(100) < 75;
+      var settings =
+          new World.Settings(x.type(), x.policy(), x.broadcastSize(), x.preferredWaitSeconds(), x.distributeWhenBusy(), x.distributeWhenAway(),
+              x.persistentRona(), x.ronaResetSeconds(), x.acwAllowEarlyEnd(), x.acwAllowExtension(), x.acwMaxExtensionSeconds(), awayOnMissedOffer);
+      services.add(new ServiceSpec(s.acwSeconds(), s.ronaTimeoutSeconds(), s.maxConcurrentTasks(), settings, s.members()));
+    }
+    return new WorldSpec(spec.capacities(), spec.presences(), services);
+  }
+
+  private static WorldSpec world(Random r) {
     int agents = 3 + r.nextInt(4);
     var capacities = new ArrayList<Integer>();
     var presences = new ArrayList<Presence>();
@@ -62,7 +82,8 @@ final class StreamGenerator {
         600 + r.nextInt(3000),
         r.nextInt(100) < 80,
         r.nextInt(100) < 40,
-        30 + r.nextInt(90));
+        30 + r.nextInt(90),
+        true);
   }
 
   static int steps(Random r) {

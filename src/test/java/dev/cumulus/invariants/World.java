@@ -72,6 +72,8 @@ final class World {
     int handled;
     /** A task left the agent in the current step. */
     boolean freedThisStep;
+    /** Set Away by Cumulus after a missed Direct offer: out of distribution until they set their presence. */
+    boolean awayForMissedOffer;
 
     AgentModel(int index, String upn, int capacity) {
       this.index = index;
@@ -96,7 +98,8 @@ final class World {
       int ronaResetSeconds,
       boolean acwAllowEarlyEnd,
       boolean acwAllowExtension,
-      int acwMaxExtensionSeconds) {
+      int acwMaxExtensionSeconds,
+      boolean awayOnMissedOffer) {
 
     boolean acceptsPresence(Presence p) {
       return p == Presence.Available || p == Presence.Busy && distributeWhenBusy || p == Presence.Away && distributeWhenAway;
@@ -106,7 +109,7 @@ final class World {
       return type + " " + policy + (type == DistributionType.Broadcast ? " size " + broadcastSize : "")
           + (preferredWaitSeconds > 0 ? " window " + preferredWaitSeconds + "s" : " no window") + (distributeWhenBusy ? " +Busy" : "")
           + (distributeWhenAway ? " +Away" : "") + (persistentRona ? " persistentRona" : "") + (acwAllowEarlyEnd ? "" : " noEarlyEnd")
-          + (acwAllowExtension ? " acwExtension " + acwMaxExtensionSeconds + "s" : "");
+          + (acwAllowExtension ? " acwExtension " + acwMaxExtensionSeconds + "s" : "") + (awayOnMissedOffer ? "" : " keepAfterMissedOffer");
     }
   }
 
@@ -279,6 +282,7 @@ final class World {
       agent.idleTick = ++tick;
     }
     agent.presence = presence;
+    agent.awayForMissedOffer = false;
     if (presence == Presence.Offline) {
       // going Offline resets persistent RONA flags, and ends windows that waited only for this user
       services.forEach(s -> Optional.ofNullable(s.members.get(agent.upn)).ifPresent(m -> m.ronaFlagged = false));
@@ -324,7 +328,7 @@ final class World {
         boolean someoneCould =
             t.preferred.stream()
                 .map(p -> agent(p.upn()))
-                .anyMatch(a -> a != null && isOnDuty(a, t.service) && a.presence != Presence.Offline && !hasRefused(a, t));
+                .anyMatch(a -> a != null && isOnDuty(a, t.service) && isThere(a) && !hasRefused(a, t));
         if (!someoneCould) {
           t.window = false;
         }
@@ -360,10 +364,15 @@ final class World {
     return m != null && m.ronaFlagged;
   }
 
-  /** Available; Busy or Away where the service opts in. */
+  /** Available; Busy or Away where the service opts in; never Away for a missed offer. */
   boolean acceptsPresence(AgentModel agent, String serviceUpn) {
     ServiceModel s = service(serviceUpn);
-    return s != null && s.settings.acceptsPresence(agent.presence);
+    return s != null && !agent.awayForMissedOffer && s.settings.acceptsPresence(agent.presence);
+  }
+
+  /** Not Offline, and not Away for a missed offer (README: such an agent is routed as Offline). */
+  boolean isThere(AgentModel agent) {
+    return agent.presence != Presence.Offline && !agent.awayForMissedOffer;
   }
 
   boolean hasRoom(AgentModel agent) {
@@ -421,8 +430,7 @@ final class World {
 
   /** Could this preferred user take the task soon (README: a member on duty, not Offline, who has not refused it)? */
   boolean couldSoonTake(AgentModel agent, TaskModel task) {
-    return task.preferenceOf(agent.upn).isPresent() && isOnDuty(agent, task.service) && agent.presence != Presence.Offline
-        && !hasRefused(agent, task);
+    return task.preferenceOf(agent.upn).isPresent() && isOnDuty(agent, task.service) && isThere(agent) && !hasRefused(agent, task);
   }
 
   /** Whether a task queued now opens its preferred-user window. */
@@ -485,6 +493,15 @@ final class World {
           byUpn(t.offeredTo).forEach(upn -> withdraw(t, upn));
         } else {
           t.offeredTo.forEach(upn -> refuse(t, upn));
+          if (e.detail("presenceReason") != null) {
+            // README: the agent who missed a Direct offer is set Away (missedOffer); windows waiting only for them open
+            AgentModel a = agent(e.detail("userUpn"));
+            if (a != null) {
+              a.presence = Presence.Away;
+              a.awayForMissedOffer = true;
+              preferredUserGone(a);
+            }
+          }
         }
         t.offeredTo.clear();
         enqueue(t);
@@ -598,7 +615,8 @@ final class World {
   String describe() {
     var sb = new StringBuilder();
     for (AgentModel a : agents) {
-      sb.append(String.format("  %s cap=%d %s load=%d handled=%d idleTick=%d%n", a.name(), a.capacity, a.presence, a.load, a.handled, a.idleTick));
+      sb.append(String.format("  %s cap=%d %s%s load=%d handled=%d idleTick=%d%n", a.name(), a.capacity, a.presence,
+          a.awayForMissedOffer ? " (missedOffer)" : "", a.load, a.handled, a.idleTick));
     }
     for (ServiceModel s : services) {
       var members = new ArrayList<String>();

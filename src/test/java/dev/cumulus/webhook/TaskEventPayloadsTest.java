@@ -130,6 +130,23 @@ class TaskEventPayloadsTest {
   }
 
   @Test
+  void namesTheAgentARonaSetAwayAndNobodyForARonaThatDidNot() throws Exception {
+    var task = task().state(TaskState.Queued).build();
+    var setAway = new TaskEvent(6, task.id(), TaskEventType.Rona, TaskState.Queued, CREATED, "system",
+        Map.of("userUpn", "bob@contoso.com", "presence", "Away", "presenceReason", "missedOffer"));
+    var keptAsTheyWere = new TaskEvent(7, task.id(), TaskEventType.Rona, TaskState.Queued, CREATED, "system", Map.of("userUpn", "bob@contoso.com"));
+
+    JsonNode away = toJson(TaskEventPayloads.of(setAway, task, service()));
+    JsonNode plain = toJson(TaskEventPayloads.of(keptAsTheyWere, task, service()));
+
+    assertThat(away.get("event").asText()).isEqualTo("Rona");
+    assertThat(away.get("updatedParameterName").asText()).isEqualTo("agentSetAway");
+    assertThat(away.get("updatedParameterValue").asText()).isEqualTo("bob@contoso.com");
+    assertThat(plain.has("updatedParameterName")).isFalse();
+    assertThat(plain.has("updatedParameterValue")).isFalse();
+  }
+
+  @Test
   void carriesANotificationsNameAndMessageInTheUpdatedParameterFields() throws Exception {
     var task = task().build();
     var event = new TaskEvent(5, task.id(), TaskEventType.Notified, TaskState.Queued, CREATED, "system",
