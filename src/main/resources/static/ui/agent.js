@@ -5,6 +5,8 @@ import {
 } from '/ui/shared.js';
 
 const presence = document.getElementById('presence');
+/** The presence the server last reported. */
+let knownPresence = null;
 let knownOffers = null;
 
 async function act(path, body, done, undo) {
@@ -143,9 +145,15 @@ function renderToday(results) {
 function render(state) {
   if (!state) return;
   syncClock(state.serverTime);
-  if (document.activeElement !== presence) presence.value = state.me.presence;
+  // a change made elsewhere (Cumulus after a missed offer, a supervisor, another tab) always shows;
+  // otherwise the select is left alone while it has the focus
+  if (state.me.presence !== knownPresence || document.activeElement !== presence) presence.value = state.me.presence;
+  knownPresence = state.me.presence;
   presence.disabled = false;
-  document.getElementById('missed-offer').hidden = state.me.presenceReason !== 'missedOffer';
+  const missedOffer = document.getElementById('missed-offer');
+  const setAway = state.me.presenceReason === 'missedOffer';
+  if (setAway && missedOffer.hidden) status(''); // an earlier "You are Available." no longer holds
+  missedOffer.hidden = !setAway;
   document.getElementById('user').textContent = state.me.displayName;
   document.getElementById('offer-count').textContent = state.offers.length;
   cards(document.getElementById('offers'), state.offers, 'offer', 'No offer right now.');
