@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -129,14 +130,22 @@ public class Distributor {
   /**
    * Runs what committed changes asked for, each in a short transaction under the routing locks. Freed
    * agents go first, so each gets the highest-ordered task of all its services (a task that went back
-   * to the queue in the same change does not jump ahead of older or higher ones); then the tasks, then
-   * whole services.
+   * to the queue in the same change does not jump ahead of older or higher ones); then whole services,
+   * together in one queue order (a change that opened tasks to more agents, such as a window that
+   * closed, serves those tasks before a task of lower order takes one of these agents); then the
+   * single tasks that are still queued.
    */
   private void runPending(Pending work) {
     for (String upn : work.agents) {
       matchInOwnTransaction("agent " + upn, () -> {
         locks.lockForAgent(upn);
         offerToAgent(upn);
+      });
+    }
+    if (!work.services.isEmpty()) {
+      matchInOwnTransaction("services " + work.services, () -> {
+        locks.lockServices(work.services);
+        matchServices(work.services, work.tasks, "serviceChanged");
       });
     }
     work.tasks.forEach((taskId, trigger) ->
@@ -146,12 +155,6 @@ public class Distributor {
             offerTask(taskId, trigger);
           }
         }));
-    for (String serviceUpn : work.services) {
-      matchInOwnTransaction("service " + serviceUpn, () -> {
-        locks.lockServices(List.of(serviceUpn));
-        matchService(serviceUpn, "serviceChanged");
-      });
-    }
   }
 
   private void matchInOwnTransaction(String what, Runnable match) {
@@ -175,17 +178,19 @@ public class Distributor {
     OffsetDateTime window = null;
     if (!task.preferredUsers().isEmpty() && settings.preferredWaitSeconds() > 0) {
       OffsetDateTime end = enqueuedAt.plusSeconds(settings.preferredWaitSeconds());
-      Set<String> preferred = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-      task.preferredUsers().forEach(p -> preferred.add(p.upn()));
-      OffsetDateTime refusedAfter = refusedAfter();
-      boolean preferredCanTake =
-          agents.members(service.upn(), task.id()).stream()
-              .anyMatch(m -> couldSoonTake(m, preferred, refusedAfter));
       // no preferred user is a member on duty, not Offline, who has not refused the task: waiting for
       // them would only delay it, so the queue is open to every member at once
-      window = preferredCanTake && end.isAfter(now) ? end : null;
+      window = end.isAfter(now) && aPreferredUserCouldSoonTake(task, service.upn()) ? end : null;
     }
     queue.enqueue(task, enqueuedAt, effectivePriority(task.priority(), enqueuedAt, settings, now), window);
+  }
+
+  /** Whether one of the task's preferred users is a member on duty, there (not Offline), who has not refused it. */
+  private boolean aPreferredUserCouldSoonTake(ExternalTask task, String serviceUpn) {
+    Set<String> preferred = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    task.preferredUsers().forEach(p -> preferred.add(p.upn()));
+    OffsetDateTime refusedAfter = refusedAfter();
+    return agents.members(serviceUpn, task.id()).stream().anyMatch(m -> couldSoonTake(m, preferred, refusedAfter));
   }
 
   private static boolean couldSoonTake(Member m, Set<String> preferred, OffsetDateTime refusedAfter) {
@@ -312,21 +317,12 @@ public class Distributor {
   /** Who would get the task now, and why; writes nothing. */
   public Eligibility.Decision preview(ExternalTask task, ServiceDefinition service) {
     OffsetDateTime now = now();
-    var entry = new QueueStore.Entry(task.id(), service.upn(), task.priority().rank(), task.priority().rank(), now, 0, null);
+    // as on enqueue: the window opens only for a preferred user who could take the task soon
     OffsetDateTime window =
-        task.preferredUsers().isEmpty() || service.settings().preferredWaitSeconds() <= 0
+        task.preferredUsers().isEmpty() || service.settings().preferredWaitSeconds() <= 0 || !aPreferredUserCouldSoonTake(task, service.upn())
             ? null
             : now.plusSeconds(service.settings().preferredWaitSeconds());
-    entry = new QueueStore.Entry(entry.taskId(), entry.serviceUpn(), entry.priority(), entry.basePriority(), now, 0, window);
-    if (window != null) {
-      Set<String> preferred = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-      task.preferredUsers().forEach(p -> preferred.add(p.upn()));
-      OffsetDateTime refusedAfter = refusedAfter();
-      if (agents.members(service.upn(), task.id()).stream().noneMatch(m -> couldSoonTake(m, preferred, refusedAfter))) {
-        // as on enqueue: the window opens only for a preferred user who could take the task soon
-        entry = new QueueStore.Entry(entry.taskId(), entry.serviceUpn(), entry.priority(), entry.basePriority(), now, 0, null);
-      }
-    }
+    var entry = new QueueStore.Entry(task.id(), service.upn(), task.priority().rank(), task.priority().rank(), now, 0, window);
     return decide(task, entry, service);
   }
 
@@ -461,8 +457,10 @@ public class Distributor {
         continue;
       }
       boolean preferred = task.preferenceOf(agent.upn()) != Integer.MAX_VALUE;
+      // the window as on enqueue: open for its time while a preferred user could take the task soon
       boolean windowOpen =
-          !task.preferredUsers().isEmpty() && settings.preferredWaitSeconds() > 0 && queuedAt.plusSeconds(settings.preferredWaitSeconds()).isAfter(now);
+          !task.preferredUsers().isEmpty() && settings.preferredWaitSeconds() > 0 && queuedAt.plusSeconds(settings.preferredWaitSeconds()).isAfter(now)
+              && aPreferredUserCouldSoonTake(task, service.upn());
       if (windowOpen && !preferred) {
         continue;
       }
@@ -545,21 +543,40 @@ public class Distributor {
    * service's lock. Returns how many offers were made.
    */
   public int matchService(String serviceUpn, String trigger) {
+    return matchServices(List.of(serviceUpn), Map.of(), trigger);
+  }
+
+  /**
+   * Matches several services at once: the heads of their queues are offered in one queue order
+   * (effective priority, age, creation), so a task of one service never takes an agent past a
+   * higher-ordered task of another of these services that the agent may take. The caller holds the
+   * services' locks.
+   *
+   * @param triggers the trigger of tasks a change asked to match by name; the others get {@code trigger}
+   */
+  private int matchServices(Collection<String> serviceUpns, Map<String, String> triggers, String trigger) {
     int made = 0;
     boolean progress = true;
-    while (progress && agents.anyFree(serviceUpn)) {
+    while (progress && anyFree(serviceUpns)) {
       progress = false;
-      for (String taskId : queue.head(serviceUpn, 200)) {
-        if (offerTask(taskId, trigger).isPresent()) {
+      var heads = new ArrayList<QueueStore.Entry>();
+      serviceUpns.forEach(s -> heads.addAll(queue.headEntries(s, 200)));
+      heads.sort(QueueStore.ORDER);
+      for (QueueStore.Entry head : heads) {
+        if (offerTask(head.taskId(), triggers.getOrDefault(head.taskId(), trigger)).isPresent()) {
           made++;
           progress = true;
         }
-        if (!agents.anyFree(serviceUpn)) {
+        if (!anyFree(serviceUpns)) {
           break;
         }
       }
     }
     return made;
+  }
+
+  private boolean anyFree(Collection<String> serviceUpns) {
+    return serviceUpns.stream().anyMatch(agents::anyFree);
   }
 
   /** Aging and preferred-user windows: raises long-waiting tasks, opens windows nobody can use. */

@@ -123,11 +123,15 @@ public class QueueStore {
     return n == null ? 0 : n;
   }
 
-  /** The first tasks of a service's queue, in queue order. */
-  public List<String> head(String serviceUpn, int limit) {
-    return jdbc.queryForList(
-        "select task_id from queue_entry where service_upn = ? order by priority desc, enqueued_at, seq limit ?",
-        String.class,
+  /** The first {@code limit} entries of the service's queue, in queue order. */
+  public List<Entry> headEntries(String serviceUpn, int limit) {
+    return jdbc.query(
+        "select task_id, service_upn, priority, base_priority, enqueued_at, seq, preferred_until from queue_entry where service_upn = ?"
+            + " order by priority desc, enqueued_at, seq limit ?",
+        (rs, i) ->
+            new Entry(
+                rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), TaskStore.time(rs, "enqueued_at"), rs.getLong(6),
+                TaskStore.time(rs, "preferred_until")),
         serviceUpn,
         limit);
   }

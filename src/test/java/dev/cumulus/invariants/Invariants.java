@@ -276,7 +276,7 @@ final class Invariants {
         // an agent who picks a task chooses it: refusals, RONA flags, windows and queue order do not apply
         offeredAgentIsNotRonaFlagged(t, a);
         offeredAgentHasNotRefused(t, a);
-        offeredAgentIsPreferredWhileTheWindowIsOpen(t, a);
+        offeredAgentIsPreferredWhileTheWindowIsOpen(t, a, rule);
         offeredTaskIsTheAgentsBest(t, a, rule);
       }
     }
@@ -341,8 +341,11 @@ final class Invariants {
     }
   }
 
-  private void offeredAgentIsPreferredWhileTheWindowIsOpen(TaskModel t, AgentModel a) {
-    if (w.keptOutByWindow(a, t)) {
+  private void offeredAgentIsPreferredWhileTheWindowIsOpen(TaskModel t, AgentModel a, String rule) {
+    // an agent joining a running round meets the window as it stands now (README: it closes at once when
+    // no preferred user could take the task soon, for example when its preferred users were removed)
+    boolean keptOut = Offer.RULE_BROADCAST_JOINED.equals(rule) ? w.opensWindow(t) && t.preferenceOf(a.upn).isEmpty() : w.keptOutByWindow(a, t);
+    if (keptOut) {
       fail(PREFERRED_FIRST, "%s offered to %s, who is not preferred, while its preferred-user window is open (preferred %s)", t.label, a.name(),
           t.preferred.stream().map(p -> n(p.upn()) + ":" + p.priority()).toList());
     }
