@@ -57,6 +57,7 @@ abstract class EngineDoorsCases {
     var group = sup.post("/engine-rest/group/create", map("id", "mallories", "name", "M", "type", "WORKFLOW"));
 
     assertThat(join.status()).as(join.toString()).isEqualTo(403);
+    assertThat(join.text("type")).as("the engine's own error format").isEqualTo("AuthorizationException");
     assertThat(create.status()).as(create.toString()).isEqualTo(403);
     assertThat(grant.status()).as(grant.toString()).isEqualTo(403);
     assertThat(group.status()).as(group.toString()).isEqualTo(403);
