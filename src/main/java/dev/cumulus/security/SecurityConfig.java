@@ -4,6 +4,7 @@ import static org.springframework.http.HttpMethod.GET;
 import static org.springframework.http.HttpMethod.PUT;
 
 import jakarta.servlet.DispatcherType;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -19,7 +20,8 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 /**
  * One answer to "who may do what". People use HTTP Basic with their Camunda identity (the web pages: a
  * form login with the same identity); flows use an X-API-Key. The Camunda webapps (Cockpit, Tasklist, Admin) keep their own login and CSRF
- * protection; the engine REST API needs an admin or supervisor. Open: health and the OpenAPI document.
+ * protection; the engine REST API lets in admins and supervisors, and the engine then checks each call
+ * against their grants (identity.EngineGrants). Open: health and the OpenAPI document.
  */
 @Configuration
 @EnableWebSecurity
@@ -28,11 +30,18 @@ class SecurityConfig {
   private static final String[] ADMINS = {Role.ADMIN.name()};
   private static final String[] STEERING = {Role.ADMIN.name(), Role.SUPERVISOR.name(), Role.FLOW.name()};
 
+  /**
+   * The webapps authenticate themselves (login form, session, their own CSRF token) and the engine
+   * checks each call against the grants of the logged-in user. Their API (/camunda/api/**) is served
+   * by the webapps' own JAX-RS servlets, not by Spring MVC's DispatcherServlet, so the chain matches
+   * the path within the application (servlet path included), not a servlet-relative pattern.
+   */
   @Bean
   @Order(1)
-  SecurityFilterChain camundaWebapps(HttpSecurity http) throws Exception {
-    // the webapps authenticate themselves (login page, session, their own CSRF token)
-    http.securityMatcher("/camunda/**")
+  SecurityFilterChain camundaWebapps(HttpSecurity http, @Value("${camunda.bpm.webapp.application-path:/camunda}") String webapps)
+      throws Exception {
+    String root = webapps.endsWith("/") ? webapps.substring(0, webapps.length() - 1) : webapps;
+    http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher(root + "/**"))
         .authorizeHttpRequests(a -> a.anyRequest().permitAll())
         .csrf(c -> c.disable())
         .headers(h -> h.frameOptions(f -> f.sameOrigin()));

@@ -8,17 +8,25 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import dev.cumulus.externaltask.ConcurrentChangeException;
+import java.util.function.Supplier;
+import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.MessageCorrelationBuilder;
 import org.camunda.bpm.engine.task.Task;
 import org.springframework.stereotype.Component;
 
-/** Drives a task's process instance. Every call joins the caller's transaction. */
+/**
+ * Drives a task's process instance. Every call joins the caller's transaction, and runs as Cumulus,
+ * not as a user: when Cockpit or /engine-rest ends an instance as a supervisor, what Cumulus does
+ * next (cancel the task, offer the freed agent their next task, in this and other instances) is not
+ * held to that supervisor's engine grants.
+ */
 @Component
 class CamundaTaskWorkflow implements TaskWorkflow {
 
@@ -26,17 +34,41 @@ class CamundaTaskWorkflow implements TaskWorkflow {
   private final TaskService taskService;
   private final ManagementService management;
   private final RepositoryService repository;
+  private final IdentityService identity;
 
-  CamundaTaskWorkflow(RuntimeService runtime, TaskService taskService, ManagementService management, RepositoryService repository) {
+  CamundaTaskWorkflow(
+      RuntimeService runtime, TaskService taskService, ManagementService management, RepositoryService repository, IdentityService identity) {
     this.runtime = runtime;
     this.taskService = taskService;
     this.management = management;
     this.repository = repository;
+    this.identity = identity;
+  }
+
+  /** Runs without the engine user of this thread (authorization checks apply only to a user). */
+  private <T> T asCumulus(Supplier<T> work) {
+    Authentication user = identity.getCurrentAuthentication();
+    if (user == null) {
+      return work.get();
+    }
+    identity.clearAuthentication();
+    try {
+      return work.get();
+    } finally {
+      identity.setAuthentication(user);
+    }
+  }
+
+  private void asCumulus(Runnable work) {
+    asCumulus(() -> {
+      work.run();
+      return null;
+    });
   }
 
   @Override
   public String start(ExternalTask task, String processKey, Map<String, Object> variables) {
-    return runtime.startProcessInstanceByKey(processKey, task.id(), variables).getId();
+    return asCumulus(() -> runtime.startProcessInstanceByKey(processKey, task.id(), variables).getId());
   }
 
   @Override
@@ -71,9 +103,9 @@ class CamundaTaskWorkflow implements TaskWorkflow {
    * engine's optimistic lock then refuses one of them. The caller's transaction rolls back and the
    * API answers 409.
    */
-  private static void guarded(ExternalTask task, Runnable change) {
+  private void guarded(ExternalTask task, Runnable change) {
     try {
-      change.run();
+      asCumulus(change);
     } catch (OptimisticLockingException e) {
       throw new ConcurrentChangeException("task " + task.id() + " changed at the same moment in its workflow; read it and try again", e);
     }
@@ -94,7 +126,7 @@ class CamundaTaskWorkflow implements TaskWorkflow {
 
   @Override
   public void afterWorkExtended(ExternalTask task, int seconds) {
-    Job timer = management.createJobQuery().processInstanceId(task.processInstanceId()).activityId(AFTER_WORK_TIMER).singleResult();
+    Job timer = asCumulus(() -> management.createJobQuery().processInstanceId(task.processInstanceId()).activityId(AFTER_WORK_TIMER).singleResult());
     if (timer == null) {
       throw new IllegalStateException("task " + task.id() + " has no running after-work timer");
     }
@@ -104,8 +136,10 @@ class CamundaTaskWorkflow implements TaskWorkflow {
   @Override
   public void lifetimeChanged(ExternalTask task) {
     Date expiresAt = Date.from(task.expiresAt().toInstant());
-    runtime.setVariable(task.processInstanceId(), VAR_EXPIRES_AT, expiresAt);
-    Job timer = management.createJobQuery().processInstanceId(task.processInstanceId()).activityId(EXPIRY_TIMER).singleResult();
+    Job timer = asCumulus(() -> {
+      runtime.setVariable(task.processInstanceId(), VAR_EXPIRES_AT, expiresAt);
+      return management.createJobQuery().processInstanceId(task.processInstanceId()).activityId(EXPIRY_TIMER).singleResult();
+    });
     if (timer != null) {
       guarded(task, () -> management.setJobDuedate(timer.getId(), expiresAt));
     }
@@ -131,16 +165,16 @@ class CamundaTaskWorkflow implements TaskWorkflow {
         .localVariableEquals(VAR_WAIT_FOR_PARAMETER, parameterName)
         .correlateAllWithResult());
     // ... and a receive task without a message (as the template makes it) is triggered
-    var waiting = runtime.createExecutionQuery()
+    var waiting = asCumulus(() -> runtime.createExecutionQuery()
         .processInstanceId(task.processInstanceId())
         .variableValueEquals(VAR_WAIT_FOR_PARAMETER, parameterName)
-        .list();
+        .list());
     for (var execution : waiting) {
       // only a receive task waits for it; another element with an input of that name is left alone
       String activityId = ((org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity) execution).getActivityId();
       String definitionId = ((org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity) execution).getProcessDefinitionId();
       if (activityId != null
-          && repository.getBpmnModelInstance(definitionId).getModelElementById(activityId)
+          && asCumulus(() -> repository.getBpmnModelInstance(definitionId)).getModelElementById(activityId)
               instanceof org.camunda.bpm.model.bpmn.instance.ReceiveTask) {
         guarded(task, () -> runtime.signal(execution.getId()));
       }
@@ -150,7 +184,7 @@ class CamundaTaskWorkflow implements TaskWorkflow {
   @Override
   public void mirror(ExternalTask task, Map<String, Object> variables) {
     if (task.processInstanceId() != null && !EndingInstance.is(task.processInstanceId())) {
-      runtime.setVariables(task.processInstanceId(), variables);
+      asCumulus(() -> runtime.setVariables(task.processInstanceId(), variables));
     }
   }
 
@@ -160,7 +194,7 @@ class CamundaTaskWorkflow implements TaskWorkflow {
       return java.util.Set.of();
     }
     var ids = new java.util.HashSet<>(processInstanceIds);
-    return runtime.createProcessInstanceQuery().processInstanceIds(ids).list().stream()
+    return asCumulus(() -> runtime.createProcessInstanceQuery().processInstanceIds(ids).list()).stream()
         .map(org.camunda.bpm.engine.runtime.ProcessInstance::getId)
         .collect(java.util.stream.Collectors.toSet());
   }
@@ -171,7 +205,7 @@ class CamundaTaskWorkflow implements TaskWorkflow {
     if (deployed.contains(processKey)) {
       return true;
     }
-    boolean found = repository.createProcessDefinitionQuery().processDefinitionKey(processKey).latestVersion().count() > 0;
+    boolean found = asCumulus(() -> repository.createProcessDefinitionQuery().processDefinitionKey(processKey).latestVersion().count()) > 0;
     if (found) {
       deployed.add(processKey);
     }
@@ -188,8 +222,8 @@ class CamundaTaskWorkflow implements TaskWorkflow {
   }
 
   private Task userTask(ExternalTask task, String definitionKey) {
-    Task userTask =
-        taskService.createTaskQuery().processInstanceId(task.processInstanceId()).taskDefinitionKey(definitionKey).singleResult();
+    Task userTask = asCumulus(() ->
+        taskService.createTaskQuery().processInstanceId(task.processInstanceId()).taskDefinitionKey(definitionKey).singleResult());
     if (userTask == null) {
       throw new IllegalStateException("task " + task.id() + " has no open " + definitionKey + " in its workflow");
     }

@@ -48,7 +48,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 final class DatabaseRun implements AutoCloseable {
 
-  static final String FLOW_KEY = "demo-flow-key";
+  static final String FLOW_KEY = dev.cumulus.support.Api.FLOW_KEY;
   static final String PASSWORD = "bench-secret";
   private static final String RAW_PROCESS = "cumulusBenchmarkRaw";
 
@@ -57,7 +57,7 @@ final class DatabaseRun implements AutoCloseable {
   private final ConfigurableApplicationContext context;
   private final BenchHttp http;
   private final Caller flow = Caller.flow(FLOW_KEY);
-  private final Caller admin = Caller.user("admin", "admin");
+  private final Caller admin = Caller.user("admin", dev.cumulus.support.Api.ADMIN_PASSWORD);
   private final String tag = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
   private final boolean postgres;
 

@@ -129,7 +129,7 @@ class ClusterIT {
       var r = Api.user((s.onB() ? b : a).base, upn, Scenario.PASSWORD).put("/v1/users/" + upn + "/state", map("presence", "Available"));
       assertThat(r.status()).as(r.toString()).isEqualTo(200);
     }
-    var seenByB = Api.user(b.base, "admin", "admin").get("/v1/users/" + upns.get("a2"));
+    var seenByB = Api.admin(b.base).get("/v1/users/" + upns.get("a2"));
     assertThat(seenByB.body() == null ? null : seenByB.text("presence")).as("B reads what A wrote: %s", seenByB).isEqualTo("Available");
 
     checker = new InvariantChecker(db);

@@ -59,7 +59,7 @@ public final class Node implements AutoCloseable {
             "--camunda.bpm.job-execution.lock-time-in-millis=10000",
             "--camunda.bpm.job-execution.max-wait=2000",
             "--logging.level.root=warn");
-    command = Stream.concat(command.stream(), settings.stream()).toList();
+    command = Stream.of(command, Api.secrets(), settings).flatMap(List::stream).toList();
     Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new Node(name, port, process, log);
   }

@@ -53,7 +53,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class ConnectorContractIT {
 
   private static final String SPEC = "/connector/luware-nimbus.apiDefinition.swagger.json";
-  private static final String API_KEY = "demo-flow-key";
+  private static final String API_KEY = dev.cumulus.support.Api.FLOW_KEY;
   private static final String SUPPORT = "support@contoso.com";
   private static final String SALES = "sales@contoso.com";
   private static final String HOOK_URL = "http://127.0.0.1:9/hook";

@@ -171,7 +171,7 @@ class ConsolePagesIT {
     assertThat(lastEvent(inMine).path("detail").toString()).contains("duplicate");
 
     // admins see every service
-    var admin = loggedIn("admin", "admin");
+    var admin = loggedIn("admin", dev.cumulus.support.Api.ADMIN_PASSWORD);
     List<String> all = new ArrayList<>();
     admin.get("/ui/api/supervisor/state").body().path("services").forEach(s -> all.add(s.path("serviceUpn").asText()));
     assertThat(all).contains(mine, theirs);

@@ -56,7 +56,7 @@ class CrashRecoveryIT {
     app = start(port, "second");
 
     assertThat(positions(flow, ids)).isEqualTo(positionsBefore);
-    var admin = Api.user(base, "admin", "admin");
+    var admin = Api.admin(base);
     for (String id : ids) {
       JsonNode task = flow.get("/v1/ExternalTasks/" + id).body();
       assertThat(task.path("state").asText()).isEqualTo("Queued");
@@ -90,6 +90,7 @@ class CrashRecoveryIT {
             "--server.port=" + port,
             "--server.address=127.0.0.1",
             "--logging.level.root=warn");
+    command = Stream.concat(command.stream(), Api.secrets().stream()).toList();
     File log = workDir.resolve(name + ".log").toFile();
     Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log).start();
     var health = Api.anonymous("http://127.0.0.1:" + port);

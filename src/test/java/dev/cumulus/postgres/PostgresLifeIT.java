@@ -33,10 +33,7 @@ class PostgresLifeIT {
 
   @DynamicPropertySource
   static void database(DynamicPropertyRegistry registry) {
-    var db = PostgresServer.freshDatabase();
-    registry.add("spring.datasource.url", db::url);
-    registry.add("spring.datasource.username", db::user);
-    registry.add("spring.datasource.password", db::password);
+    PostgresServer.useFreshDatabase(registry);
   }
 
   @LocalServerPort int port;

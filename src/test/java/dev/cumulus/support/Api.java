@@ -17,7 +17,10 @@ import java.util.Map;
 /** A small HTTP client for tests: one caller (API key or user), JSON in, JSON out. */
 public final class Api {
 
-  public static final String FLOW_KEY = "demo-flow-key";
+  /** The secrets of test runs (src/test/resources/config/application.yaml; {@link #secrets()} for other JVMs). */
+  public static final String FLOW_KEY = "it-flow-key";
+
+  public static final String ADMIN_PASSWORD = "it-admin-secret";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,6 +39,15 @@ public final class Api {
   public static Api user(String base, String user, String password) {
     String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     return new Api(base, Map.of("Authorization", "Basic " + token));
+  }
+
+  public static Api admin(String base) {
+    return user(base, "admin", ADMIN_PASSWORD);
+  }
+
+  /** Command-line settings that give a Cumulus started in another JVM the tests' secrets. */
+  public static java.util.List<String> secrets() {
+    return java.util.List.of("--camunda.bpm.admin-user.password=" + ADMIN_PASSWORD, "--cumulus.security.api-keys=" + FLOW_KEY);
   }
 
   public static Api anonymous(String base) {

@@ -55,6 +55,14 @@ public final class PostgresServer {
     return new Database(base + name + query, user, password);
   }
 
+  /** Points a Spring Boot test at a fresh database (from its {@code @DynamicPropertySource}). */
+  public static void useFreshDatabase(org.springframework.test.context.DynamicPropertyRegistry registry) {
+    var db = freshDatabase();
+    registry.add("spring.datasource.url", db::url);
+    registry.add("spring.datasource.username", db::user);
+    registry.add("spring.datasource.password", db::password);
+  }
+
   private static void stopEmbedded() {
     try {
       if (embedded != null) {

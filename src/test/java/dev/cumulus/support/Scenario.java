@@ -20,7 +20,7 @@ public final class Scenario {
 
   public Scenario(String base) {
     this.base = base;
-    this.admin = Api.user(base, "admin", "admin");
+    this.admin = Api.admin(base);
     this.tag = "t" + SEQ.incrementAndGet() + "x" + Long.toString(System.nanoTime() % 100000, 36);
   }
 

@@ -45,7 +45,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
     })
 class WebhookDeliveryIT {
 
-  private static final String FLOW_KEY = "demo-flow-key";
+  private static final String FLOW_KEY = dev.cumulus.support.Api.FLOW_KEY;
 
   @Autowired TestRestTemplate rest;
   @Autowired JdbcTemplate jdbc;
@@ -255,7 +255,7 @@ class WebhookDeliveryIT {
   private ResponseEntity<JsonNode> asAdmin(HttpMethod method, String path, Object body) {
     var headers = new HttpHeaders();
     headers.setContentType(MediaType.APPLICATION_JSON);
-    return rest.withBasicAuth("admin", "admin").exchange(path, method, new HttpEntity<>(body, headers), JsonNode.class);
+    return rest.withBasicAuth("admin", dev.cumulus.support.Api.ADMIN_PASSWORD).exchange(path, method, new HttpEntity<>(body, headers), JsonNode.class);
   }
 
   /** A webhook receiver on 127.0.0.1 that records what it gets, per path. */

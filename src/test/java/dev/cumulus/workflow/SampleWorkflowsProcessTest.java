@@ -211,7 +211,7 @@ class SampleWorkflowsProcessTest {
     ProcessInstance pi = start("WaitForFlowProcess", "task-7");
     assertThat(pi).isWaitingAt("Task_WaitForDetails");
     assertThat(job("BoundaryEvent_DetailsTimedOut").getDuedate()).isEqualTo(Date.from(NOW.plus(Duration.ofMinutes(10))));
-    CamundaTaskWorkflow workflow = new CamundaTaskWorkflow(runtimeService(), taskService(), managementService(), repositoryService());
+    CamundaTaskWorkflow workflow = new CamundaTaskWorkflow(runtimeService(), taskService(), managementService(), repositoryService(), identityService());
 
     // when another parameter is set, then it keeps waiting
     workflow.parameterSet(runningTask("task-7", pi), "orderStatus");
@@ -264,7 +264,7 @@ class SampleWorkflowsProcessTest {
     ProcessInstance pi = runtimeService().startProcessInstanceByKey("MessageWaitProcess", "task-13");
     ProcessInstance other = runtimeService().startProcessInstanceByKey("MessageWaitProcess", "task-14");
     assertThat(pi).isWaitingAt("Event_WaitForDetails");
-    CamundaTaskWorkflow workflow = new CamundaTaskWorkflow(runtimeService(), taskService(), managementService(), repositoryService());
+    CamundaTaskWorkflow workflow = new CamundaTaskWorkflow(runtimeService(), taskService(), managementService(), repositoryService(), identityService());
 
     // when another parameter is set, then it keeps waiting; when "details" is set, it goes on
     workflow.parameterSet(runningTask("task-13", pi), "orderStatus");

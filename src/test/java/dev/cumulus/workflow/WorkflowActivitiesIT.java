@@ -497,7 +497,7 @@ class WorkflowActivitiesIT {
   }
 
   private HttpResponse<String> deploy(String fileName, String xml) throws Exception {
-    String token = Base64.getEncoder().encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8));
+    String token = Base64.getEncoder().encodeToString(("admin:" + dev.cumulus.support.Api.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
     return multipart("Authorization", "Basic " + token, fileName, xml);
   }
 

@@ -1,0 +1,151 @@
+package dev.cumulus.console;
+
+import static dev.cumulus.support.Api.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cumulus.support.Api;
+import dev.cumulus.support.Scenario;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Camunda Cockpit in a real browser (headless Chromium): an admin logs in through Cockpit's own login
+ * form, opens a task's process instance (its diagram and variables render) and cancels it from the UI,
+ * which cancels the task with its event; a supervisor logs in and sees a task's instance too; an agent
+ * is refused. Screenshots land in target/screenshots.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "spring.datasource.url=jdbc:h2:mem:cockpit-browser-it;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
+      "cumulus.demo.enabled=false"
+    })
+class CockpitBrowserIT {
+
+  @LocalServerPort int port;
+
+  String base;
+  Scenario scenario;
+  Api flow;
+  ChromeDriver browser;
+
+  @BeforeEach
+  void setUp() {
+    Browser.assumeInstalled();
+    base = "http://127.0.0.1:" + port;
+    scenario = new Scenario(base);
+    flow = Api.flow(base);
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @Test
+  void anAdminCancelsATasksInstanceInCockpitAndTheTaskIsCancelled() {
+    // given: a task waiting in its service's queue
+    String service = scenario.service("cockpit", List.of(), map());
+    String id = create(service, "Call back about order 4711");
+    String instance = flow.get("/v1/ExternalTasks/" + id).text("processInstanceId");
+
+    // when: the admin logs in through Cockpit's form and opens the task's instance
+    browser = Browser.start();
+    login("admin", Api.ADMIN_PASSWORD);
+    openInstance(instance);
+    Browser.screenshot(browser, "cockpit-instance");
+
+    // and cancels it from the instance's action bar, confirming in Cockpit's dialog
+    press(wait(Duration.ofSeconds(20)).until(ExpectedConditions.elementToBeClickable(By.xpath(
+        "//a[contains(@class,'btn-toolbar')][span[contains(@class,'glyphicon-remove')]]"))));
+    press(wait(Duration.ofSeconds(20)).until(ExpectedConditions.elementToBeClickable(By.xpath(
+        "//div[contains(@class,'modal-footer')]//button[@ng-click='cancelProcessInstance()']"))));
+    wait(Duration.ofSeconds(20)).until(ExpectedConditions.visibilityOfElementLocated(By.xpath(
+        "//div[contains(@class,'modal-footer')]//button[@ng-click='close(status)' and contains(@class,'btn-primary')]")));
+
+    // then: the task is Cancelled, its last event Cancelled by the admin
+    JsonNode task = flow.get("/v1/ExternalTasks/" + id).body();
+    assertThat(task.path("state").asText()).isEqualTo("Cancelled");
+    JsonNode last = task.path("events").get(task.path("events").size() - 1);
+    assertThat(last.path("event").asText()).isEqualTo("Cancelled");
+    assertThat(last.path("actor").asText()).isEqualTo("admin");
+  }
+
+  @Test
+  void aSupervisorSeesATasksInstanceInCockpitAndAnAgentIsRefused() {
+    // given
+    String agent = scenario.agent("abe", 1);
+    String service = scenario.service("watched", List.of(agent), map());
+    String supervisor = scenario.supervisor("sue", service);
+    String id = create(service, "Book a hotel");
+    String instance = flow.get("/v1/ExternalTasks/" + id).text("processInstanceId");
+
+    // when: the supervisor logs in to Cockpit and opens the instance
+    browser = Browser.start();
+    login(supervisor, Scenario.PASSWORD);
+    openInstance(instance);
+    Browser.screenshot(browser, "cockpit-supervisor");
+    browser.quit();
+
+    // then: an agent's login through the same form is refused and leaves no session
+    browser = Browser.start();
+    login(agent, Scenario.PASSWORD);
+    wait(Duration.ofSeconds(10)).until(d -> !d.findElements(By.cssSelector(".notifications .alert-danger, .notification.error, .alert.alert-danger")).isEmpty());
+    Object status = browser.executeAsyncScript(
+        "const done = arguments[arguments.length - 1];"
+            + "fetch('/camunda/api/admin/auth/user/default', {credentials: 'same-origin'}).then(r => done(r.status));");
+    assertThat(((Number) status).intValue()).as("the webapps know no user in this browser").isNotEqualTo(200);
+    assertThat(browser.findElements(By.cssSelector("input[ng-model='username']"))).as("still on the login form").isNotEmpty();
+  }
+
+  private void login(String user, String password) {
+    browser.get(base + "/camunda/app/cockpit/default/");
+    // Cockpit routes to its login view once it knows nobody is logged in; typing before that is lost
+    wait(Duration.ofSeconds(30)).until(ExpectedConditions.urlContains("#/login"));
+    var username = wait(Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(By.cssSelector("input[ng-model='username']")));
+    var passwordField = browser.findElement(By.cssSelector("input[ng-model='password']"));
+    // Cockpit's pages are sandboxed by their Content-Security-Policy ("sandbox allow-forms allow-scripts
+    // ..."), and this Chromium's driver delivers no typed keys or clicks into them: the test fills the
+    // fields as a browser's autofill does and presses buttons through the DOM; Cockpit's own code does the rest
+    browser.executeScript(
+        "for (const [el, v] of [[arguments[0], arguments[1]], [arguments[2], arguments[3]]]) {"
+            + " el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true})); }",
+        username, user, passwordField, password);
+    wait(Duration.ofSeconds(5)).until(d -> user.equals(username.getDomProperty("value")) && password.equals(passwordField.getDomProperty("value")));
+    press(browser.findElement(By.cssSelector("form button[type='submit']")));
+  }
+
+  /** The instance's page renders its diagram (the offer step as an element of it) and its variables. */
+  private void openInstance(String instance) {
+    wait(Duration.ofSeconds(30)).until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("input[ng-model='username']")));
+    browser.get(base + "/camunda/app/cockpit/default/#/process-instance/" + instance + "/runtime");
+    wait(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".djs-element[data-element-id='Task_QueueTask']")));
+    wait(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.xpath("//*[normalize-space(text())='distributionPriority']")));
+  }
+
+  private void press(org.openqa.selenium.WebElement button) {
+    browser.executeScript("arguments[0].click()", button);
+  }
+
+  private String create(String service, String title) {
+    var r = flow.post("/v1/ExternalTasks", map("serviceUpn", service, "title", title, "customerIdentifier", "C-4711"));
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    return r.text("id");
+  }
+
+  private WebDriverWait wait(Duration timeout) {
+    return new WebDriverWait(browser, timeout, Duration.ofMillis(100));
+  }
+}
