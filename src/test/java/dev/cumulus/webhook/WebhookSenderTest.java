@@ -24,8 +24,10 @@ class WebhookSenderTest {
   private static final Duration TIMEOUT = Duration.ofMillis(500);
   private static final Map<String, String> HEADERS = WebhookSender.headers(1, 1, 1);
 
-  private final WebhookSender sender =
-      new WebhookSender(new WebhookProperties(Duration.ofMillis(500), TIMEOUT, 12, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofDays(7)));
+  // the local receiver is allowed by name, as an on-premises receiver would be
+  private static final WebhookProperties PROPERTIES = new WebhookProperties(
+      Duration.ofMillis(500), TIMEOUT, 12, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofDays(7), java.util.List.of("127.0.0.1"), false);
+  private final WebhookSender sender = new WebhookSender(PROPERTIES, new WebhookTargets(PROPERTIES));
   private final CountDownLatch release = new CountDownLatch(1);
   private final AtomicReference<String> received = new AtomicReference<>();
   private final AtomicReference<String> contentType = new AtomicReference<>();
@@ -110,6 +112,16 @@ class WebhookSenderTest {
 
     assertThat(result.delivered()).isFalse();
     assertThat(result.error()).contains("ConnectException");
+  }
+
+  @Test
+  void aTargetThatNowResolvesToABlockedAddressIsAFailedAttemptWithItsReasonAndNothingIsSent() {
+    // the same receiver, reached by a name that is not allowed: localhost resolves to loopback
+    var result = sender.send("http://localhost:" + server.getAddress().getPort() + "/ok", "{}", HEADERS).join();
+
+    assertThat(result.delivered()).isFalse();
+    assertThat(result.error()).startsWith("blocked target: host localhost is a loopback address");
+    assertThat(received.get()).isNull();
   }
 
   private String url(String path) {
