@@ -294,6 +294,10 @@ public class ExternalTaskService {
   @Transactional
   public void cancel(String taskId, String reason) {
     Caller caller = Caller.current();
+    // the reason goes into the event and the engine's delete reason (4000 characters at most there)
+    if (reason != null && reason.length() > MAX_REASON) {
+      throw ApiException.invalid("reason", "maxLength", "must be at most " + MAX_REASON + " characters");
+    }
     ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
     supervisors.requireSteers(caller, task.serviceUpn());
     if (task.state() == TaskState.Cancelled) {
@@ -616,6 +620,9 @@ public class ExternalTaskService {
       throw ApiException.forbidden("the task is offered to another agent");
     }
   }
+
+  /** A cancel's reason, as the dashboard's abort allows. */
+  static final int MAX_REASON = 500;
 
   /** The longest lifetime a task may be given: ours, so that timers and timestamps stay in range. */
   static final Duration MAX_LIFETIME = Duration.ofDays(3660);
