@@ -19,6 +19,7 @@ public enum DistributionPriority {
     if (value == null || value.isBlank()) {
       return Optional.of(Normal);
     }
-    return Arrays.stream(values()).filter(p -> p.name().equalsIgnoreCase(value.trim())).findFirst();
+    // exactly as written: "high" or "Strict " is a wrong value, not a guess
+    return Arrays.stream(values()).filter(p -> p.name().equals(value)).findFirst();
   }
 }

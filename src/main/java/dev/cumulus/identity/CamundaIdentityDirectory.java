@@ -1,12 +1,17 @@
 package dev.cumulus.identity;
 
 import dev.cumulus.security.IdentityDirectory;
+import java.time.Instant;
+import java.util.Date;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.identity.User;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /** People live in Camunda's identity service, so Camunda Admin manages them and the webapps accept them. */
@@ -16,9 +21,35 @@ class CamundaIdentityDirectory implements IdentityDirectory {
   private static final Set<String> ROLE_GROUPS = Set.of(ADMIN_GROUP, SUPERVISORS_GROUP, AGENTS_GROUP);
 
   private final IdentityService identity;
+  private final ProcessEngineConfigurationImpl engine;
 
+  /** For reading groups only (engine-rest's filter); the engine's login policy is not known here. */
   CamundaIdentityDirectory(IdentityService identity) {
+    this(identity, null);
+  }
+
+  @Autowired
+  CamundaIdentityDirectory(IdentityService identity, ProcessEngineConfigurationImpl engine) {
     this.identity = identity;
+    this.engine = engine;
+  }
+
+  /**
+   * The engine locks a user after a wrong password: loginDelayBase seconds (3), times loginDelayFactor
+   * (2) per further wrong password, at most loginDelayMaxTime (60 s); after loginMaxAttempts (10) it
+   * stays locked until an administrator unlocks the user in Camunda Admin.
+   */
+  @Override
+  public Optional<Instant> lockedUntil(String userId) {
+    User user = identity.createUserQuery().userId(userId).singleResult();
+    if (!(user instanceof UserEntity entity)) {
+      return Optional.empty();
+    }
+    if (engine != null && entity.getAttempts() >= engine.getLoginMaxAttempts()) {
+      return Optional.of(Instant.MAX);
+    }
+    Date until = entity.getLockExpirationTime();
+    return until == null || !until.toInstant().isAfter(Instant.now()) ? Optional.empty() : Optional.of(until.toInstant());
   }
 
   @Override

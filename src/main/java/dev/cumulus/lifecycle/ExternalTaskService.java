@@ -34,6 +34,8 @@ import jakarta.validation.Validator;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -174,11 +176,7 @@ public class ExternalTaskService {
     checkParameters("customContextParameters", parameters);
     checkPreferredUsers("preferredUsers", request.preferredUsersOrEmpty());
     OffsetDateTime now = transitions.now();
-    OffsetDateTime expiresAt =
-        request.expiresAt() == null ? now.plus(properties.defaultLifetime()) : request.expiresAt().withOffsetSameInstant(ZoneOffset.UTC);
-    if (!expiresAt.isAfter(now)) {
-      throw ApiException.invalid("expiresAt", "future", "must be in the future");
-    }
+    OffsetDateTime expiresAt = request.expiresAt() == null ? now.plus(properties.defaultLifetime()) : expiry(request.expiresAt(), now);
     if (!workflow.isDeployed(service.processKey())) {
       throw ApiException.wrongState("service " + service.upn() + " uses workflow '" + service.processKey() + "', which is not deployed");
     }
@@ -198,8 +196,7 @@ public class ExternalTaskService {
     workflow.start(tasks.find(id).orElseThrow(), service.processKey(), startVariables(task));
     // last: this locks the service's row until commit, and refuses the task past maxConcurrentTasks
     if (!services.reserveOpenTask(service.upn())) {
-      throw ApiException.tooMany(
-          "service " + service.upn() + " already has its maximum of " + service.maxConcurrentTasks() + " open tasks (maxConcurrentTasks)", 30);
+      throw TaskTransitions.serviceFull(service);
     }
 
     ExternalTaskWriteResult result = writeResult(tasks.find(id).orElseThrow(), service);
@@ -297,6 +294,10 @@ public class ExternalTaskService {
   @Transactional
   public void cancel(String taskId, String reason) {
     Caller caller = Caller.current();
+    // the reason goes into the event and the engine's delete reason (4000 characters at most there)
+    if (reason != null && reason.length() > MAX_REASON) {
+      throw ApiException.invalid("reason", "maxLength", "must be at most " + MAX_REASON + " characters");
+    }
     ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
     supervisors.requireSteers(caller, task.serviceUpn());
     if (task.state() == TaskState.Cancelled) {
@@ -335,6 +336,9 @@ public class ExternalTaskService {
         locks.lockForTask(taskId, agents.servicesOf(caller.name()).toArray(String[]::new))
             .orElseThrow(() -> ApiException.notFound("External task", taskId));
     if (task.state() != TaskState.Queued) {
+      if (!involves(task, caller.name())) {
+        throw ApiException.forbidden("the task is not waiting to be picked up by " + caller.name());
+      }
       throw ApiException.wrongState("only a Queued task can be picked up; it is " + task.state());
     }
     ServiceDefinition service = distributor.serviceFor(task);
@@ -435,9 +439,8 @@ public class ExternalTaskService {
     Caller caller = Caller.current();
     ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
     if (!caller.name().equalsIgnoreCase(String.valueOf(task.assignedUserUpn()))) {
-      throw task.state() == TaskState.Connected || task.state() == TaskState.AfterWork
-          ? ApiException.forbidden("the task is assigned to another agent")
-          : ApiException.wrongState("only a Connected task or one in AfterWork can be completed; it is " + task.state());
+      // whatever its state: someone else's task says nothing about itself
+      throw ApiException.forbidden("the task is not assigned to " + caller.name());
     }
     if (task.state() == TaskState.Connected) {
       ServiceDefinition service = services.find(task.serviceUpn()).orElseThrow();
@@ -511,16 +514,14 @@ public class ExternalTaskService {
       JsonNode value = patch.get("expiresAt");
       OffsetDateTime expiresAt;
       try {
-        expiresAt = OffsetDateTime.parse(value.asText()).withOffsetSameInstant(ZoneOffset.UTC);
+        expiresAt = OffsetDateTime.parse(value.asText());
       } catch (DateTimeParseException e) {
         throw ApiException.invalid("expiresAt", "format", "must be an RFC 3339 date-time such as 2026-01-31T17:00:00Z");
       }
       if (!value.isTextual()) {
         throw ApiException.invalid("expiresAt", "format", "must be an RFC 3339 date-time such as 2026-01-31T17:00:00Z");
       }
-      if (!expiresAt.isAfter(transitions.now())) {
-        throw ApiException.invalid("expiresAt", "future", "must be in the future");
-      }
+      expiresAt = expiry(expiresAt, transitions.now());
       tasks.setExpiresAt(taskId, expiresAt);
       ExternalTask changed = tasks.find(taskId).orElseThrow();
       workflow.lifetimeChanged(changed);
@@ -618,6 +619,24 @@ public class ExternalTaskService {
     if (offers.usersOffered(task.id()).stream().noneMatch(caller.name()::equalsIgnoreCase)) {
       throw ApiException.forbidden("the task is offered to another agent");
     }
+  }
+
+  /** A cancel's reason, as the dashboard's abort allows. */
+  static final int MAX_REASON = 500;
+
+  /** The longest lifetime a task may be given: ours, so that timers and timestamps stay in range. */
+  static final Duration MAX_LIFETIME = Duration.ofDays(3660);
+
+  /** expiresAt in UTC: after now, and within {@link #MAX_LIFETIME}. */
+  private static OffsetDateTime expiry(OffsetDateTime given, OffsetDateTime now) {
+    Instant at = given.toInstant();
+    if (!at.isAfter(now.toInstant())) {
+      throw ApiException.invalid("expiresAt", "future", "must be in the future");
+    }
+    if (at.isAfter(now.toInstant().plus(MAX_LIFETIME))) {
+      throw ApiException.invalid("expiresAt", "maxLifetime", "must be at most " + MAX_LIFETIME.toDays() + " days ahead");
+    }
+    return given.withOffsetSameInstant(ZoneOffset.UTC);
   }
 
   private DistributionPriority priority(String field, String value) {

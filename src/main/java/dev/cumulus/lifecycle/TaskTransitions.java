@@ -19,6 +19,7 @@ import dev.cumulus.externaltask.TaskEventType;
 import dev.cumulus.externaltask.TaskEvents;
 import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.externaltask.TaskStore;
+import dev.cumulus.web.ApiException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -99,11 +100,23 @@ class TaskTransitions {
     // last, in a fixed order: the services' counter rows stay locked until commit
     if (task.serviceUpn().compareTo(target.upn()) < 0) {
       services.adjustOpenTasks(task.serviceUpn(), -1);
-      services.adjustOpenTasks(target.upn(), 1);
+      reserveIn(target);
     } else {
-      services.adjustOpenTasks(target.upn(), 1);
+      reserveIn(target);
       services.adjustOpenTasks(task.serviceUpn(), -1);
     }
+  }
+
+  /** The target's fair-use limit holds for a transfer as for a create: 429, and the transaction rolls back. */
+  private void reserveIn(ServiceDefinition target) {
+    if (!services.reserveOpenTask(target.upn())) {
+      throw serviceFull(target);
+    }
+  }
+
+  static ApiException serviceFull(ServiceDefinition service) {
+    return ApiException.tooMany(
+        "service " + service.upn() + " already has its maximum of " + service.maxConcurrentTasks() + " open tasks (maxConcurrentTasks)", 30);
   }
 
   /** Sets the task's own priority; a queued task moves to its new place at once. */

@@ -1,5 +1,6 @@
 package dev.cumulus.security;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,6 +12,9 @@ public interface IdentityDirectory {
   String AGENTS_GROUP = "cumulus-agents";
 
   boolean checkPassword(String userId, String password);
+
+  /** Until when the user is locked after wrong passwords ({@link Instant#MAX}: until an admin unlocks it). */
+  Optional<Instant> lockedUntil(String userId);
 
   Set<String> groupsOf(String userId);
 

@@ -5,10 +5,8 @@ import dev.cumulus.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
+import java.util.List;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 
 /** 401 and 403 from the security filters, as application/problem+json like every other error. */
@@ -38,12 +36,6 @@ class ProblemResponses {
   private void write(
       HttpServletRequest request, HttpServletResponse response, HttpStatus status, String type, String title, String detail)
       throws IOException {
-    ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
-    body.setType(URI.create(type));
-    body.setTitle(title);
-    body.setInstance(URI.create(request.getRequestURI()));
-    response.setStatus(status.value());
-    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-    mapper.writeValue(response.getOutputStream(), body);
+    Problems.write(request, response, status, type, title, detail, List.of(), mapper);
   }
 }

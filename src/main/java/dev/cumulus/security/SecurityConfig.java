@@ -64,7 +64,11 @@ class SecurityConfig {
                 f.loginPage("/ui/login.html")
                     .loginProcessingUrl("/ui/login")
                     .defaultSuccessUrl("/ui/", true)
-                    .failureUrl("/ui/login.html?error")
+                    .failureHandler(
+                        (req, res, ex) -> res.sendRedirect(req.getContextPath() + "/ui/login.html?"
+                            + (ex instanceof IdentityAuthenticationProvider.AccountLocked locked
+                                ? "locked=" + locked.seconds + (locked.wrongPassword ? "&error" : "")
+                                : "error")))
                     .permitAll())
         .logout(l -> l.logoutUrl("/ui/logout").logoutSuccessUrl("/ui/login.html?logout").permitAll())
         .exceptionHandling(
@@ -108,7 +112,8 @@ class SecurityConfig {
     http.csrf(c -> c.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .authenticationManager(new ProviderManager(provider))
-        .httpBasic(b -> b.authenticationEntryPoint((req, res, e) -> problems.unauthorized(req, res, "log in with HTTP Basic or send an X-API-Key")))
+        .httpBasic(b -> b.authenticationEntryPoint((req, res, e) -> problems.unauthorized(req, res,
+            e instanceof IdentityAuthenticationProvider.AccountLocked ? e.getMessage() : "log in with HTTP Basic or send an X-API-Key")))
         .exceptionHandling(
             e ->
                 e.authenticationEntryPoint((req, res, ex) -> problems.unauthorized(req, res, "log in with HTTP Basic or send an X-API-Key"))

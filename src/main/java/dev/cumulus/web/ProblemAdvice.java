@@ -1,5 +1,6 @@
 package dev.cumulus.web;
 
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -19,6 +20,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -36,10 +38,12 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
  * {@code detail} that names the field, {@code errors} with field and rule, and the path in
  * {@code instance}.
  */
-@RestControllerAdvice(basePackages = "dev.cumulus")
+// no basePackages: a wrong method, media type or Accept is found before any handler is chosen
+@RestControllerAdvice
 public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
+  private static final java.util.regex.Pattern DUPLICATE = java.util.regex.Pattern.compile("Duplicate field '([^']*)'");
 
   @ExceptionHandler(ApiException.class)
   ResponseEntity<Object> api(ApiException e, HttpServletRequest request) {
@@ -135,7 +139,17 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
   protected ResponseEntity<Object> handleHttpMessageNotReadable(
       HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
     ApiException problem;
-    if (e.getCause() instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+    if (e.getCause() instanceof StrictJson.NulCharacter nul && !nul.getPath().isEmpty()) {
+      problem = ApiException.invalid(path(nul.getPath()), "noNul", nul.getOriginalMessage());
+    } else if (e.getCause() instanceof StreamReadException r && r.getOriginalMessage() != null
+        && DUPLICATE.matcher(r.getOriginalMessage()).find()) {
+      var m = DUPLICATE.matcher(r.getOriginalMessage());
+      m.find();
+      problem = ApiException.invalid(m.group(1), "duplicateKey", "is given twice");
+    } else if (e.getCause() instanceof MismatchedInputException m && m.getPath().isEmpty()
+        && m.getOriginalMessage() != null && m.getOriginalMessage().startsWith("Trailing token")) {
+      problem = ApiException.invalid("body", "singleValue", "must be exactly one JSON value, with nothing after it");
+    } else if (e.getCause() instanceof JsonMappingException m && !m.getPath().isEmpty()) {
       String field = path(m.getPath());
       String rule = m instanceof InvalidFormatException || m instanceof MismatchedInputException ? "type" : "format";
       String expected =
@@ -162,6 +176,16 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
             "Content-Type must be one of " + e.getSupportedMediaTypes(),
             List.of(new ApiException.FieldError("Content-Type", "supported", "must be one of " + e.getSupportedMediaTypes())),
             null),
+        ((ServletWebRequest) request).getRequest());
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(
+      HttpMediaTypeNotAcceptableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    String message = "must accept one of " + (e.getSupportedMediaTypes().isEmpty() ? "[application/json]" : e.getSupportedMediaTypes());
+    return api(
+        new ApiException(HttpStatus.NOT_ACCEPTABLE, Problems.INVALID_REQUEST, "Not acceptable", "Accept: " + message + "; nothing was changed",
+            List.of(new ApiException.FieldError("Accept", "acceptable", message)), null),
         ((ServletWebRequest) request).getRequest());
   }
 

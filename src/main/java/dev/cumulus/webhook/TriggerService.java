@@ -40,10 +40,12 @@ class TriggerService {
   private final ServiceSupervisors supervisors;
   private final Json json;
   private final Clock clock;
+  private final WebhookTargets targets;
 
   TriggerService(
       SubscriptionStore subscriptions, DeliveryStore deliveries, ServiceStore services, ServiceSupervisors supervisors, Json json,
-      Clock clock) {
+      Clock clock, WebhookTargets targets) {
+    this.targets = targets;
     this.subscriptions = subscriptions;
     this.deliveries = deliveries;
     this.services = services;
@@ -150,7 +152,7 @@ class TriggerService {
     return List.copyOf(values);
   }
 
-  static String url(String given) {
+  String url(String given) {
     if (given == null || given.isBlank()) {
       throw ApiException.invalid("config.url", "required", "is required");
     }
@@ -171,6 +173,10 @@ class TriggerService {
     }
     if (url.length() > MAX_URL) {
       throw ApiException.invalid("config.url", "maxLength", "must be at most " + MAX_URL + " characters");
+    }
+    String refusal = targets.refusal(url);
+    if (refusal != null) {
+      throw ApiException.invalid("config.url", "allowedTarget", refusal);
     }
     return url;
   }

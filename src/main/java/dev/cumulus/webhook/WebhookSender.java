@@ -59,8 +59,10 @@ class WebhookSender {
 
   private final HttpClient client;
   private final Duration timeout;
+  private final WebhookTargets targets;
 
-  WebhookSender(WebhookProperties properties) {
+  WebhookSender(WebhookProperties properties, WebhookTargets targets) {
+    this.targets = targets;
     this.timeout = properties.requestTimeout();
     this.client =
         HttpClient.newBuilder()
@@ -75,6 +77,11 @@ class WebhookSender {
    * within about the request timeout, whatever the receiver does.
    */
   CompletableFuture<Result> send(String url, String payload, Map<String, String> headers) {
+    // again at every send: the name may point elsewhere now than when the trigger was registered
+    String refusal = targets.refusal(url);
+    if (refusal != null) {
+      return CompletableFuture.completedFuture(Result.failed("blocked target: " + refusal));
+    }
     HttpRequest request;
     try {
       var builder =

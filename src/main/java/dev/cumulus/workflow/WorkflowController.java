@@ -1,6 +1,7 @@
 package dev.cumulus.workflow;
 
 import dev.cumulus.web.ApiException;
+import dev.cumulus.web.Problems;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -8,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.camunda.bpm.engine.ParseException;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.RepositoryService;
@@ -18,6 +20,7 @@ import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.instance.ServiceTask;
 import org.springframework.context.ApplicationContext;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -42,10 +45,12 @@ class WorkflowController {
 
   private final RepositoryService repository;
   private final ApplicationContext beans;
+  private final DiagramGuard guard;
 
-  WorkflowController(RepositoryService repository, ApplicationContext beans) {
+  WorkflowController(RepositoryService repository, ApplicationContext beans, DiagramGuard guard) {
     this.repository = repository;
     this.beans = beans;
+    this.guard = guard;
   }
 
   /** Service tasks whose ${beanName} names no bean: they would fail on the first task. */
@@ -93,6 +98,15 @@ class WorkflowController {
     missing.addAll(unknownDelegates(model));
     if (!missing.isEmpty()) {
       throw ApiException.invalid("file", "workflowContract", String.join("; ", missing));
+    }
+    // the engine's deployer refuses it too (every door); here the answer names each element and rule
+    List<DiagramCheck.Breach> unsafe = guard.breaches(name, bytes);
+    if (!unsafe.isEmpty()) {
+      var errors = unsafe.stream()
+          .map(b -> new ApiException.FieldError("file", b.rule(), b.elementId() + ": " + b.message()))
+          .toList();
+      throw new ApiException(HttpStatus.BAD_REQUEST, Problems.INVALID_REQUEST, "Invalid request",
+          "file: " + unsafe.stream().map(DiagramCheck.Breach::toString).collect(Collectors.joining("; ")), errors, null);
     }
     DeploymentWithDefinitions deployment;
     try {

@@ -74,7 +74,9 @@ class ConsolePagesIT {
     // another user: the identity service delays a user's next login after a wrong password
     String other = scenario.agent("lou", 1);
 
-    assertThat(new PageSession(base).login(other, "wrong-password").location()).endsWith("/ui/login.html?error");
+    // a wrong password locks the account for 3 s (the engine's policy); the page says so and for how long
+    assertThat(new PageSession(base).login(other, "wrong-password").location()).endsWith("/ui/login.html?locked=3&error");
+    assertThat(new PageSession(base).login(other, Scenario.PASSWORD).location()).matches(".*/ui/login\\.html\\?locked=[123]$");
     var session = new PageSession(base);
     assertThat(session.login(agent, Scenario.PASSWORD).location()).endsWith("/ui/");
     assertThat(session.get("/ui/").location()).endsWith("/ui/agent.html");

@@ -268,6 +268,10 @@ sealed interface Action {
       if (t.service.equals(w.services.get(service).upn)) {
         return Expect.refused(400, "already in s" + service);
       }
+      World.ServiceModel target = w.services.get(service);
+      if (target.openTasks >= target.maxConcurrentTasks) {
+        return Expect.refused(429, "s" + service + " holds its maximum of " + target.maxConcurrentTasks);
+      }
       return Expect.change();
     }
 
@@ -414,12 +418,13 @@ sealed interface Action {
       }
       String me = w.agents.get(agent).upn;
       if (kind == Kind.COMPLETE) {
+        // someone else's task is 403 whatever its state (the state is not told); one's own offer is 409
+        if (!w.holds(t, me)) {
+          return Expect.refused(403, "not " + w.nameOf(me) + "'s task");
+        }
         boolean handling = t.state == TaskState.Connected || t.state == TaskState.AfterWork;
         if (!handling) {
           return Expect.refused(409, "it is " + t.state);
-        }
-        if (!me.equals(t.agent)) {
-          return Expect.refused(403, "another agent's task");
         }
         if (t.state == TaskState.AfterWork && !w.service(t.service).settings.acwAllowEarlyEnd()) {
           return Expect.refused(409, "no early end of after-work in " + w.nameOf(t.service));
@@ -609,7 +614,7 @@ sealed interface Action {
         return Expect.skip("no task " + label);
       }
       if (t.state != TaskState.Queued) {
-        return Expect.refused(409, "it is " + t.state);
+        return w.holds(t, w.agents.get(agent).upn) ? Expect.refused(409, "it is " + t.state) : Expect.refused(403, "not waiting for a pickup");
       }
       World.ServiceModel s = w.service(t.service);
       if (s.settings.type() != dev.cumulus.distribution.DistributionType.Pickup) {

@@ -594,6 +594,12 @@ final class World {
     }
   }
 
+  /** The task is the agent's now: offered to them, or connected to them or in their after-work. */
+  boolean holds(TaskModel t, String agentUpn) {
+    return t.state == TaskState.Offered ? t.offeredTo.contains(agentUpn)
+        : (t.state == TaskState.Connected || t.state == TaskState.AfterWork) && agentUpn.equals(t.agent);
+  }
+
   private void finish(TaskModel t, TaskState state, Outcome outcome) {
     adjustOpen(t.service, -1);
     t.state = state;

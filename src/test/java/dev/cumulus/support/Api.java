@@ -100,6 +100,16 @@ public final class Api {
     return send("DELETE", path, null, "application/json");
   }
 
+  /** POST one file as multipart/form-data (a diagram to /v1/workflows or /engine-rest/deployment/create). */
+  public Response upload(String path, String part, String fileName, String content) {
+    String boundary = "cumulus" + System.nanoTime();
+    String body = "--" + boundary + "\r\n"
+        + "Content-Disposition: form-data; name=\"" + part + "\"; filename=\"" + fileName + "\"\r\n"
+        + "Content-Type: application/octet-stream\r\n\r\n"
+        + content + "\r\n--" + boundary + "--\r\n";
+    return send("POST", path, body, "multipart/form-data; boundary=" + boundary);
+  }
+
   public Response send(String method, String path, Object body, String contentType) {
     try {
       String text = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);

@@ -39,6 +39,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "spring.datasource.url=jdbc:h2:mem:webhook-it;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
+      // the test receiver listens on loopback, as an on-premises receiver named by the operator would
+      "cumulus.webhooks.allowed-hosts=127.0.0.1",
       "cumulus.demo.enabled=false",
       "cumulus.webhooks.initial-backoff=PT0.1S",
       "cumulus.webhooks.poll-interval=PT0.1S"
@@ -168,13 +170,20 @@ class WebhookDeliveryIT {
   @Test
   void refusesAnInvalidTriggerNamingTheField() {
     String service = newService();
+    // a public address literal: a name would need DNS, which the build must not depend on
+    String publicUrl = "https://192.0.2.10/h";
 
-    assertInvalid(Map.of("config", config(List.of(service, "nobody@contoso.com"), List.of("Created"), "https://example.com/h")), "config.services[1]");
-    assertInvalid(Map.of("config", config(List.of(), List.of("Created"), "https://example.com/h")), "config.services");
-    assertInvalid(Map.of("config", config(List.of(service), List.of("Created", "Exploded"), "https://example.com/h")), "config.taskEvents[1]");
+    assertInvalid(Map.of("config", config(List.of(service, "nobody@contoso.com"), List.of("Created"), publicUrl)), "config.services[1]");
+    assertInvalid(Map.of("config", config(List.of(), List.of("Created"), publicUrl)), "config.services");
+    assertInvalid(Map.of("config", config(List.of(service), List.of("Created", "Exploded"), publicUrl)), "config.taskEvents[1]");
     assertInvalid(Map.of("config", config(List.of(service), List.of("Created"), "ftp://example.com/h")), "config.url");
     assertInvalid(Map.of("config", config(List.of(service), List.of("Created"), "/relative")), "config.url");
-    assertInvalid(Map.of("config", config(List.of(service), List.of("Created"), "https://example.com/h"), "extra", 1), "extra");
+    assertInvalid(Map.of("config", config(List.of(service), List.of("Created"), publicUrl), "extra", 1), "extra");
+    // targets inside the server's networks (SSRF): only 127.0.0.1 is allowed by name in this test
+    for (String internal : List.of("http://169.254.169.254/latest/meta-data/", "http://127.0.0.2:8080/h", "http://10.0.0.1/h",
+        "http://[::1]/h", "http://[fe80::1]/h", "http://0.0.0.0/h")) {
+      assertInvalid(Map.of("config", config(List.of(service), List.of("Created"), internal)), "config.url");
+    }
     assertInvalid(Map.of(), "config");
   }
 

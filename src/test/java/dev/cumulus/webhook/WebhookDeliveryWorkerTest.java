@@ -24,7 +24,7 @@ class WebhookDeliveryWorkerTest {
   private static final OffsetDateTime NOW_UTC = NOW.atOffset(ZoneOffset.UTC);
 
   private final WebhookProperties properties =
-      new WebhookProperties(Duration.ofMillis(500), Duration.ofSeconds(5), 12, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofDays(7));
+      new WebhookProperties(Duration.ofMillis(500), Duration.ofSeconds(5), 12, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofDays(7), java.util.List.of("127.0.0.1"), false);
   private final FakeStore store = new FakeStore();
   private final FakeSender sender = new FakeSender(properties);
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -157,7 +157,7 @@ class WebhookDeliveryWorkerTest {
     final List<Map<String, String>> headers = new ArrayList<>();
 
     FakeSender(WebhookProperties properties) {
-      super(properties);
+      super(properties, new WebhookTargets(properties));
     }
 
     @Override

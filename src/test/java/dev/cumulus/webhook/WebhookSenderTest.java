@@ -29,8 +29,11 @@ class WebhookSenderTest {
   private final WebhookSender sender = sender(PATIENT);
   private final WebhookSender impatient = sender(TIMEOUT);
 
+  // the local receiver is allowed by name, as an on-premises receiver would be
   private static WebhookSender sender(Duration timeout) {
-    return new WebhookSender(new WebhookProperties(Duration.ofMillis(500), timeout, 12, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofDays(7)));
+    var properties = new WebhookProperties(
+        Duration.ofMillis(500), timeout, 12, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofDays(7), java.util.List.of("127.0.0.1"), false);
+    return new WebhookSender(properties, new WebhookTargets(properties));
   }
   private final CountDownLatch release = new CountDownLatch(1);
   private final AtomicReference<String> received = new AtomicReference<>();
@@ -116,6 +119,16 @@ class WebhookSenderTest {
 
     assertThat(result.delivered()).isFalse();
     assertThat(result.error()).contains("ConnectException");
+  }
+
+  @Test
+  void aTargetThatNowResolvesToABlockedAddressIsAFailedAttemptWithItsReasonAndNothingIsSent() {
+    // the same receiver, reached by a name that is not allowed: localhost resolves to loopback
+    var result = sender.send("http://localhost:" + server.getAddress().getPort() + "/ok", "{}", HEADERS).join();
+
+    assertThat(result.delivered()).isFalse();
+    assertThat(result.error()).startsWith("blocked target: host localhost is a loopback address");
+    assertThat(received.get()).isNull();
   }
 
   private String url(String path) {

@@ -10,17 +10,12 @@ import dev.cumulus.support.Api;
 import dev.cumulus.support.Scenario;
 import dev.cumulus.support.TaskProbe;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.ManagementService;
@@ -496,22 +491,12 @@ class WorkflowActivitiesIT {
     return xml;
   }
 
-  private HttpResponse<String> deploy(String fileName, String xml) throws Exception {
-    String token = Base64.getEncoder().encodeToString(("admin:" + dev.cumulus.support.Api.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
-    return multipart("Authorization", "Basic " + token, fileName, xml);
+  private HttpResponse<String> deploy(String fileName, String xml) {
+    return scenario.admin().upload("/v1/workflows", "file", fileName, xml).raw();
   }
 
-  private HttpResponse<String> multipart(String header, String value, String fileName, String xml) throws Exception {
-    String boundary = "cumulus" + System.nanoTime();
-    String body = "--" + boundary + "\r\n"
-        + "Content-Disposition: form-data; name=\"file\"; filename=\"" + fileName + "\"\r\n"
-        + "Content-Type: application/xml\r\n\r\n"
-        + xml + "\r\n--" + boundary + "--\r\n";
-    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/workflows"))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .header(header, value)
-        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-        .build();
-    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+  private HttpResponse<String> multipart(String header, String value, String fileName, String xml) {
+    return Api.anonymous("http://127.0.0.1:" + port).with(header, value).upload("/v1/workflows", "file", fileName, xml).raw();
   }
+
 }
