@@ -279,7 +279,7 @@ class InputFuzzIT {
   private Map<String, String> auth(String who) {
     return switch (who) {
       case "flow" -> Map.of("X-API-Key", Api.FLOW_KEY);
-      case "admin" -> basic("admin", "admin");
+      case "admin" -> basic("admin", Api.ADMIN_PASSWORD);
       case "agent" -> basic(agent, Scenario.PASSWORD);
       default -> basic(otherAgent, Scenario.PASSWORD);
     };

@@ -35,7 +35,7 @@ class DiagramGuardIT {
 
   @BeforeEach
   void setUp() {
-    admin = Api.user("http://127.0.0.1:" + port, "admin", "admin");
+    admin = Api.admin("http://127.0.0.1:" + port);
     marker = dir.resolve("marker");
   }
 
