@@ -67,6 +67,26 @@ class PostgresLifeIT {
     assertThat(events).containsExactly("Created", "Queued", "Offered", "Declined", "Offered", "Accepted", "Completed");
   }
 
+  /** PostgreSQL refuses a NUL in text (a 500 once): Cumulus answers 400 naming the field, and writes nothing. */
+  @Test
+  void aNulCharacterInTextIsA400ProblemNamingTheFieldAndWritesNothing() {
+    var scenario = new Scenario("http://127.0.0.1:" + port);
+    var flow = Api.flow("http://127.0.0.1:" + port);
+    String service = scenario.service("nul", List.of(), map());
+    Integer before = jdbc.queryForObject("select count(*) from external_task", Integer.class);
+
+    var refused = flow.post("/v1/ExternalTasks", map("serviceUpn", service, "title", "a\u0000b"));
+    var refusedParameter =
+        flow.post("/v1/ExternalTasks", map("serviceUpn", service, "customContextParameters", List.of(map("name", "orderId", "value", "4\u00007"))));
+
+    for (var answer : List.of(refused, refusedParameter)) {
+      assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+      assertThat(answer.contentType()).startsWith("application/problem+json");
+    }
+    assertThat(refused.body().toString()).contains("title");
+    assertThat(jdbc.queryForObject("select count(*) from external_task", Integer.class)).isEqualTo(before);
+  }
+
   /**
    * Four agents take and complete 60 tasks that flows create at the same time. Row locks keep every
    * agent within capacity and hand every task to exactly one agent.
