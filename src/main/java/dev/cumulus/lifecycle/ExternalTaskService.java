@@ -336,7 +336,7 @@ public class ExternalTaskService {
         locks.lockForTask(taskId, agents.servicesOf(caller.name()).toArray(String[]::new))
             .orElseThrow(() -> ApiException.notFound("External task", taskId));
     if (task.state() != TaskState.Queued) {
-      if (!involves(task, caller.name())) {
+      if (!holdsNow(task, caller.name())) {
         throw ApiException.forbidden("the task is not waiting to be picked up by " + caller.name());
       }
       throw ApiException.wrongState("only a Queued task can be picked up; it is " + task.state());
@@ -438,8 +438,8 @@ public class ExternalTaskService {
   public ExternalTaskView complete(String taskId) {
     Caller caller = Caller.current();
     ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
-    if (!caller.name().equalsIgnoreCase(String.valueOf(task.assignedUserUpn()))) {
-      // whatever its state: someone else's task says nothing about itself
+    if (!holdsNow(task, caller.name())) {
+      // whatever its state: a task that is not the caller's says nothing about itself
       throw ApiException.forbidden("the task is not assigned to " + caller.name());
     }
     if (task.state() == TaskState.Connected) {
@@ -604,6 +604,18 @@ public class ExternalTaskService {
 
   private ExternalTask find(String taskId) {
     return tasks.find(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
+  }
+
+  /**
+   * Whether the task is the user's now: offered to them (a Broadcast offer too), or connected or in
+   * after-work with them. Only then does an agent's complete or pickup answer with the task's state.
+   */
+  private boolean holdsNow(ExternalTask task, String user) {
+    return switch (task.state()) {
+      case Offered -> offers.usersOffered(task.id()).stream().anyMatch(user::equalsIgnoreCase);
+      case Connected, AfterWork -> user.equalsIgnoreCase(String.valueOf(task.assignedUserUpn()));
+      default -> false;
+    };
   }
 
   private boolean involves(ExternalTask task, String user) {
