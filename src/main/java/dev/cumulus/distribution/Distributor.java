@@ -66,7 +66,6 @@ public class Distributor {
   private final DistributionProperties properties;
   private final Clock clock;
   private final RoutingLocks locks;
-  private final WaitEstimator waits;
   private final TransactionTemplate ownTransaction;
   private final TaskRoutingOverrides overrides;
 
@@ -82,7 +81,6 @@ public class Distributor {
       DistributionProperties properties,
       Clock clock,
       RoutingLocks locks,
-      WaitEstimator waits,
       PlatformTransactionManager transactions,
       TaskRoutingOverrides overrides) {
     this.tasks = tasks;
@@ -96,7 +94,6 @@ public class Distributor {
     this.properties = properties;
     this.clock = clock;
     this.locks = locks;
-    this.waits = waits;
     this.ownTransaction = new TransactionTemplate(transactions);
     this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.overrides = overrides;
@@ -591,7 +588,6 @@ public class Distributor {
       services.offered(service.upn(), upn, now);
     }
     tasks.setState(task.id(), TaskState.Offered, userUpns.get(0));
-    waits.offered(service.upn());
     var detail = new LinkedHashMap<String, String>();
     detail.put("userUpn", String.join(",", userUpns));
     detail.put("rule", rule);
