@@ -1,5 +1,6 @@
 package dev.cumulus.distribution;
 
+import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskEvent;
 import dev.cumulus.externaltask.TaskEventListener;
@@ -77,6 +78,11 @@ public class WaitEstimator implements TaskEventListener {
       return new WaitForecast.Facts(now, now, null, null, List.of(), true, List.of(), true, List.of());
     }
     Instant created = service.createdAt().toInstant();
+    List<WaitForecast.Slot> slots = slots(service, at);
+    if (slots.isEmpty()) {
+      // nobody could take a task: absent whatever the history says, and nothing more to read
+      return new WaitForecast.Facts(now, created, null, null, List.of(), true, List.of(), true, slots);
+    }
     List<WaitForecast.Hold> holds =
         jdbc.query(
             "select c.occurred_at ended, (select max(o.occurred_at) from task_event o where o.task_id = c.task_id"
@@ -105,8 +111,7 @@ public class WaitEstimator implements TaskEventListener {
               ps.setMaxRows(MAX_ACCEPTS);
             },
             (rs, i) -> TaskStore.time(rs, "occurred_at").toInstant());
-    OffsetDateTime queuedSince =
-        jdbc.queryForObject("select min(enqueued_at) from queue_entry where service_upn = ?", OffsetDateTime.class, serviceUpn);
+    OffsetDateTime queuedSince = oldestQueued(serviceUpn);
     OffsetDateTime staffingChanged =
         jdbc.queryForObject(
             "select max(c.occurred_at) from agent_change c where c.occurred_at > ?"
@@ -116,7 +121,26 @@ public class WaitEstimator implements TaskEventListener {
             serviceUpn);
     return new WaitForecast.Facts(
         now, created, staffingChanged == null ? null : staffingChanged.toInstant(), queuedSince == null ? null : queuedSince.toInstant(),
-        holds, allHolds, accepts, accepts.size() < MAX_ACCEPTS, slots(service, at));
+        holds, allHolds, accepts, accepts.size() < MAX_ACCEPTS, slots);
+  }
+
+  /**
+   * When the oldest queued task was queued: the head of each priority in the queue's index order (a
+   * min over the whole queue would read every entry of a long one), null when the queue is empty.
+   */
+  private OffsetDateTime oldestQueued(String serviceUpn) {
+    OffsetDateTime oldest = null;
+    for (DistributionPriority p : DistributionPriority.values()) {
+      for (OffsetDateTime t :
+          jdbc.query(
+              "select enqueued_at from queue_entry where service_upn = ? and priority = ? order by priority desc, enqueued_at, seq limit 1",
+              (rs, i) -> TaskStore.time(rs, "enqueued_at"),
+              serviceUpn,
+              p.rank())) {
+        oldest = oldest == null || t.isBefore(oldest) ? t : oldest;
+      }
+    }
+    return oldest;
   }
 
   /**
