@@ -111,8 +111,17 @@ function kpis(k, target) {
     tile(`Within ${duration(target)} target`, k.withinTargetPercent == null ? '–' : `${k.withinTargetPercent} %`, 'withinTarget'));
 }
 
-const QUEUE_COLUMNS = ['#', 'Task', 'State', 'Priority', 'Waiting', 'Level', 'Preferred users', 'Agent', 'Expires', 'Actions'];
+const QUEUE_COLUMNS = ['#', 'Task', 'State', 'Priority', 'Waiting', 'Est. wait', 'Level', 'Preferred users', 'Agent', 'Expires', 'Actions'];
 const AGENT_COLUMNS = ['Agent', 'Presence', 'Duty', 'Load', 'Current tasks'];
+
+/** The same estimate as the API's estimatedWaitSeconds; "–" for a queued task its service gives no ground for. */
+function estimatedWait(task) {
+  if (task.state !== 'Queued') return h('td', { class: 'num', 'data-eta': '' }, '');
+  if (task.estimatedWaitSeconds == null) {
+    return h('td', { class: 'num', 'data-eta': '', title: 'No estimate: nobody on duty could take it, or no task completed lately' }, '–');
+  }
+  return h('td', { class: 'num', 'data-eta': task.estimatedWaitSeconds, title: 'Estimated wait until it is offered' }, `~${duration(task.estimatedWaitSeconds)}`);
+}
 
 function taskRow(task, board) {
   const name = taskName(task);
@@ -125,6 +134,7 @@ function taskRow(task, board) {
     h('td', { class: 'state' }, task.state),
     h('td', {}, h('span', { class: `prio prio-${task.distributionPriority}` }, task.distributionPriority)),
     h('td', { class: 'num', 'data-since': task.enqueuedAt || task.created }, ''),
+    estimatedWait(task),
     h('td', { class: 'num' }, task.distributionLevel ?? '–'),
     h('td', {}, (task.preferredUsers || []).map((p) => `${p.upn} (${p.priority ?? 1})`).join(', ')),
     h('td', {}, holder),

@@ -67,7 +67,6 @@ public class Distributor {
   private final DistributionProperties properties;
   private final Clock clock;
   private final RoutingLocks locks;
-  private final WaitEstimator waits;
   private final TransactionTemplate ownTransaction;
   private final TaskRoutingOverrides overrides;
 
@@ -83,7 +82,6 @@ public class Distributor {
       DistributionProperties properties,
       Clock clock,
       RoutingLocks locks,
-      WaitEstimator waits,
       PlatformTransactionManager transactions,
       TaskRoutingOverrides overrides) {
     this.tasks = tasks;
@@ -97,7 +95,6 @@ public class Distributor {
     this.properties = properties;
     this.clock = clock;
     this.locks = locks;
-    this.waits = waits;
     this.ownTransaction = new TransactionTemplate(transactions);
     this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.overrides = overrides;
@@ -608,7 +605,6 @@ public class Distributor {
       services.offered(service.upn(), upn, now);
     }
     tasks.setState(task.id(), TaskState.Offered, userUpns.get(0));
-    waits.offered(service.upn());
     var detail = new LinkedHashMap<String, String>();
     detail.put("userUpn", String.join(",", userUpns));
     detail.put("rule", rule);

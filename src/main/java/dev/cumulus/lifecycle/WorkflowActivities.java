@@ -6,6 +6,7 @@ import dev.cumulus.distribution.DistributionType;
 import dev.cumulus.distribution.QueuePositions;
 import dev.cumulus.distribution.ServiceDefinition;
 import dev.cumulus.distribution.ServiceStore;
+import dev.cumulus.distribution.WaitEstimator;
 import dev.cumulus.externaltask.ContextParameter;
 import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.externaltask.ExternalTask;
@@ -43,6 +44,7 @@ public class WorkflowActivities {
   private final AgentStore agents;
   private final Distributor distributor;
   private final QueuePositions positions;
+  private final WaitEstimator waits;
   private final TaskTransitions transitions;
   private final TaskProperties properties;
   private final dev.cumulus.distribution.TaskRoutingOverrides overrides;
@@ -54,6 +56,7 @@ public class WorkflowActivities {
       AgentStore agents,
       Distributor distributor,
       QueuePositions positions,
+      WaitEstimator waits,
       TaskTransitions transitions,
       TaskProperties properties,
       dev.cumulus.distribution.TaskRoutingOverrides overrides) {
@@ -63,6 +66,7 @@ public class WorkflowActivities {
     this.agents = agents;
     this.distributor = distributor;
     this.positions = positions;
+    this.waits = waits;
     this.transitions = transitions;
     this.properties = properties;
     this.overrides = overrides;
@@ -132,10 +136,11 @@ public class WorkflowActivities {
    * @param waitingSeconds since it was first queued; 0 before
    * @param distributionLevel the skill level (1-based) while queued in a service with skill levels, else null
    * @param availableAgents members of its service who could take a task now
+   * @param estimatedWaitSeconds as on the task in the API; null when not queued or when its service gives no ground for one
    */
   public record TaskCheck(
       TaskState state, String serviceUpn, DistributionPriority priority, Long queuePosition, long waitingSeconds,
-      Integer distributionLevel, int availableAgents) {}
+      Integer distributionLevel, int availableAgents, Long estimatedWaitSeconds) {}
 
   @Transactional(readOnly = true)
   public TaskCheck check(String taskId) {
@@ -143,14 +148,16 @@ public class WorkflowActivities {
     ServiceDefinition service = services.find(task.serviceUpn()).orElseThrow();
     boolean queued = task.state() == TaskState.Queued;
     long waited = task.enqueuedAt() == null ? 0 : Math.max(0, Duration.between(task.enqueuedAt(), transitions.now()).getSeconds());
+    Long position = queued ? positions.of(taskId).orElse(null) : null;
     return new TaskCheck(
         task.state(),
         task.serviceUpn(),
         task.priority(),
-        queued ? positions.of(taskId).orElse(null) : null,
+        position,
         waited,
         queued ? distributor.levelOf(taskId, service) : null,
-        agents.countFree(task.serviceUpn()));
+        agents.countFree(task.serviceUpn()),
+        position == null ? null : waits.estimate(task.serviceUpn(), position));
   }
 
   /**

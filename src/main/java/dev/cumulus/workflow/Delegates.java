@@ -37,7 +37,7 @@ class Delegates {
     });
   }
 
-  /** Check Task: the task's state, queue position, waiting time, level and free agents, for a gateway. */
+  /** Check Task: the task's state, queue position, estimated wait, waiting time, level and free agents, for a gateway. */
   @Bean
   JavaDelegate checkTaskDelegate(WorkflowActivities activities) {
     return activity(execution -> {
@@ -47,6 +47,7 @@ class Delegates {
       Inputs.output(execution, "waitingSeconds", check.waitingSeconds());
       Inputs.output(execution, "distributionLevel", check.distributionLevel());
       Inputs.output(execution, "availableAgents", check.availableAgents());
+      Inputs.output(execution, "estimatedWaitSeconds", check.estimatedWaitSeconds());
     });
   }
 

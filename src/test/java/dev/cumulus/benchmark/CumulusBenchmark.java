@@ -33,8 +33,11 @@ import org.junit.jupiter.api.Test;
  *   <li>full lives per second (create → offer → accept → complete) with simulated agents;
  *   <li>create → offer latency with free agents;
  *   <li>agent frees up → next offer latency with 10,000 queued;
- *   <li>queuePosition read latency with 100,000 queued, and heap used.
+ *   <li>queuePosition read latency with 100,000 queued, and heap used;
+ *   <li>whether estimatedWaitSeconds keeps its word (issue 14, {@link EtaScenario}).
  * </ol>
+ *
+ * {@code -Dbench.phases=eta} runs only the last one (a few minutes per database).
  *
  * The table goes to standard output and to {@code target/benchmark-results.txt}.
  */
@@ -75,7 +78,7 @@ class CumulusBenchmark {
     Path dir = Files.createTempDirectory("cumulus-bench-h2");
     String url = "jdbc:h2:file:" + dir.resolve("cumulus") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE";
     try (var run = DatabaseRun.start(settings, report, url, "sa", "", false)) {
-      run.runAll();
+      run.run();
     } finally {
       deleteTree(dir);
     }
@@ -87,7 +90,7 @@ class CumulusBenchmark {
     var report = new Report("PostgreSQL (" + where + ")");
     var db = PostgresServer.freshDatabase();
     try (var run = DatabaseRun.start(settings, report, db.url(), db.user(), db.password(), true)) {
-      run.runAll();
+      run.run();
     } finally {
       if (Boolean.getBoolean("bench.keepDatabase")) {
         log("kept database " + db.url());

@@ -97,7 +97,18 @@ final class DatabaseRun implements AutoCloseable {
     return run;
   }
 
-  void runAll() throws Exception {
+  /** Every phase, or only the ETA scenario of issue 14 with {@code -Dbench.phases=eta}. */
+  void run() throws Exception {
+    if (settings.phases().equals(List.of("eta"))) {
+      facts();
+      report.section(55);
+      new EtaScenario(this, http, flow, report, settings.scale()).measure();
+    } else {
+      runAll();
+    }
+  }
+
+  private void runAll() throws Exception {
     facts();
     report.section(0);
     report.info("heap used after GC, just started", heapUsedMb() + " MB");
@@ -117,6 +128,8 @@ final class DatabaseRun implements AutoCloseable {
     createToOffer(setup);
     report.section(50);
     freesUpToNextOffer(setup);
+    report.section(55);
+    new EtaScenario(this, http, flow, report, settings.scale()).measure();
     // after the Cumulus phases: its instances wait in user tasks for ever (removing them takes minutes);
     // measured first, they would fill ACT_RU_TASK under the Cumulus phases. Before the 100,000-task
     // queue, whose background scans (metrics, repairs) would slow it.
@@ -179,13 +192,13 @@ final class DatabaseRun implements AutoCloseable {
     return Math.max(5, settings.measureSeconds() * 4 / 5);
   }
 
-  private String agent(String name, int capacity) {
+  String agent(String name, int capacity) {
     String upn = name + "." + tag + "@bench.test";
     expectOk(http.put(admin, "/v1/users/" + upn, json(Map.of("displayName", name, "password", PASSWORD, "capacity", capacity))), "create agent");
     return upn;
   }
 
-  private String service(String name, List<String> members) {
+  String service(String name, List<String> members) {
     String upn = name + "." + tag + "@bench.test";
     var body = new LinkedHashMap<String, Object>();
     body.put("displayName", "Benchmark " + name);
@@ -197,7 +210,7 @@ final class DatabaseRun implements AutoCloseable {
     return upn;
   }
 
-  private void presence(String upn, String presence) {
+  void presence(String upn, String presence) {
     expectOk(http.put(Caller.user(upn, PASSWORD), "/v1/users/" + upn + "/state", json(Map.of("presence", presence))), "presence");
   }
 
@@ -528,7 +541,7 @@ final class DatabaseRun implements AutoCloseable {
             settings.frees(), settings.freesWarmup(), missing));
   }
 
-  private String offeredTo(Caller me, String agent) {
+  String offeredTo(Caller me, String agent) {
     for (JsonNode s : expectOk(http.get(me, "/v1/users/" + agent + "/sessions"), "sessions").json()) {
       if ("Offered".equals(s.path("state").asText())) {
         return s.path("id").asText();
@@ -745,7 +758,8 @@ final class DatabaseRun implements AutoCloseable {
     return gaps;
   }
 
-  private Map<String, OffsetDateTime[]> eventTimes(Collection<String> taskIds, String from, String to) throws SQLException {
+  /** For each task, the first time of event {@code from} and the first of {@code to}. */
+  Map<String, OffsetDateTime[]> eventTimes(Collection<String> taskIds, String from, String to) throws SQLException {
     var result = new HashMap<String, OffsetDateTime[]>();
     var list = new ArrayList<>(taskIds);
     DataSource dataSource = context.getBean(DataSource.class);

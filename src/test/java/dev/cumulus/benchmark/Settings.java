@@ -11,6 +11,7 @@ import java.util.List;
 record Settings(
     String scale,
     List<String> databases,
+    List<String> phases,
     int warmupSeconds,
     int measureSeconds,
     int latencyWarmupSeconds,
@@ -35,6 +36,8 @@ record Settings(
     return new Settings(
         quick ? "quick" : "full",
         Arrays.stream(System.getProperty("bench.databases", "h2,postgres").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
+        // all, or eta: only the ETA scenario of issue 14
+        List.of(System.getProperty("bench.phases", "all").trim().toLowerCase()),
         integer("bench.warmup", quick ? 5 : 20),
         integer("bench.measure", quick ? 5 : 25),
         integer("bench.latency.warmup", quick ? 2 : 5),
@@ -63,7 +66,7 @@ record Settings(
   @Override
   public String toString() {
     return String.format(
-        "scale %s: rate phases %d s warm-up + %d s measured; latency %d s + %d s; %d raw threads, %d flow clients,"
+        "phases " + String.join(",", phases) + "; scale %s: rate phases %d s warm-up + %d s measured; latency %d s + %d s; %d raw threads, %d flow clients,"
             + " %d agents with %d creators; frees-up %d + %d repetitions with %,d queued; position reads %d + %d (API reads ≤ %d s) with %,d queued; diagnostics %s",
         scale, warmupSeconds, measureSeconds, latencyWarmupSeconds, latencyMeasureSeconds, rawThreads, flowClients, agents,
         creators, freesWarmup, frees, queued, readsWarmup, reads, readsSeconds, deepQueue, diagnostics ? "on" : "off");

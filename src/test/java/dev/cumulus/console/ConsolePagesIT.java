@@ -180,6 +180,31 @@ class ConsolePagesIT {
   }
 
   @Test
+  void theDashboardShowsEachQueuedTaskWithTheEstimatedWaitOfTheApi() {
+    // given a service that completed a task, its only agent busy with the next, and two queued
+    String agent = scenario.agent("eta", 1);
+    String service = scenario.service("eta", List.of(agent), map("acwSeconds", 0));
+    String supervisor = scenario.supervisor("ed", service);
+    scenario.available(agent);
+    String first = create(service, "first");
+    scenario.as(agent).post("/v1/ExternalTasks/" + first + "/accept", null);
+    scenario.as(agent).post("/v1/ExternalTasks/" + first + "/complete", null);
+    create(service, "offered");
+    String queued = create(service, "queued");
+    String behind = create(service, "behind");
+
+    // then the dashboard's rows carry the API's estimate, growing with the position
+    JsonNode tasks = loggedIn(supervisor).get("/ui/api/supervisor/state").body().path("services").get(0).path("tasks");
+    var byId = new java.util.HashMap<String, JsonNode>();
+    tasks.forEach(t -> byId.put(t.path("id").asText(), t));
+    long api = flow.get("/v1/ExternalTasks/" + behind).body().path("estimatedWaitSeconds").asLong();
+    assertThat(byId.get(behind).path("queuePosition").asInt()).isEqualTo(2);
+    assertThat(byId.get(behind).path("estimatedWaitSeconds").asLong()).isPositive().isCloseTo(api, org.assertj.core.api.Assertions.within(1L));
+    assertThat(byId.get(queued).path("estimatedWaitSeconds").asLong()).isPositive().isLessThanOrEqualTo(byId.get(behind).path("estimatedWaitSeconds").asLong());
+    assertThat(byId.get(first)).as("ended: not on the board").isNull();
+  }
+
+  @Test
   void anAgentSetAwayForAMissedOfferSeesWhyAndTheDashboardShowsItUntilTheyComeBack() {
     // given an agent who lets an offer time out
     String agent = scenario.agent("mo", 1);

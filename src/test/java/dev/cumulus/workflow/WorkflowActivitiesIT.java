@@ -419,6 +419,9 @@ class WorkflowActivitiesIT {
     assertThat(check.state().name()).isEqualTo("Queued");
     assertThat(check.queuePosition()).isEqualTo(1L);
     assertThat(check.availableAgents()).isZero();
+    // nobody could take it: no ground for an estimate, in the output as on the task in the API
+    assertThat(check.estimatedWaitSeconds()).isNull();
+    assertThat(task(id).has("estimatedWaitSeconds")).isFalse();
 
     // Update Priority: raising stops at the cap, and Strict only when set
     assertThat(activities.updatePriority(id, null, 3, null).name()).isEqualTo("High");
