@@ -75,17 +75,8 @@ class PagesBrowserIT {
     String supervisor = scenario.supervisor("sue", support, sales);
 
     // when: both log in; the agent goes Available
-    agentBrowser = Browser.start();
-    login(agentBrowser, agent);
-    wait(agentBrowser).until(ExpectedConditions.urlContains("/ui/agent.html"));
-    awaitLive(agentBrowser);
-    new Select(agentBrowser.findElement(By.id("presence"))).selectByVisibleText("Available");
-    wait(agentBrowser).until(d -> "Available".equals(scenario.admin().get("/v1/users/" + agent).text("presence")));
-
-    supervisorBrowser = Browser.start();
-    login(supervisorBrowser, supervisor);
-    wait(supervisorBrowser).until(ExpectedConditions.urlContains("/ui/supervisor.html"));
-    awaitLive(supervisorBrowser);
+    openAvailableInMySessions(agent);
+    openDashboard(supervisor);
     assertThat(supervisorBrowser.findElements(By.cssSelector("section.board")).stream().map(e -> e.getDomAttribute("data-service")))
         .as("a supervisor sees only the services they supervise")
         .containsExactlyInAnyOrder(support, sales)
@@ -162,16 +153,8 @@ class PagesBrowserIT {
     String agent = scenario.agent("max", 1);
     String service = scenario.service("callbacks", List.of(agent), map("ronaTimeoutSeconds", 5));
     String supervisor = scenario.supervisor("sam", service);
-    agentBrowser = Browser.start();
-    login(agentBrowser, agent);
-    wait(agentBrowser).until(ExpectedConditions.urlContains("/ui/agent.html"));
-    awaitLive(agentBrowser);
-    new Select(agentBrowser.findElement(By.id("presence"))).selectByVisibleText("Available");
-    wait(agentBrowser).until(d -> "Available".equals(scenario.admin().get("/v1/users/" + agent).text("presence")));
-    supervisorBrowser = Browser.start();
-    login(supervisorBrowser, supervisor);
-    wait(supervisorBrowser).until(ExpectedConditions.urlContains("/ui/supervisor.html"));
-    awaitLive(supervisorBrowser);
+    openAvailableInMySessions(agent);
+    openDashboard(supervisor);
 
     // when an offer comes and nobody answers it (5 s, then the job executor's next look, at most 5 s later)
     String missed = createTask(service, "Nobody answers", "Normal");
@@ -193,6 +176,24 @@ class PagesBrowserIT {
     wait(agentBrowser, LIVE).until(ExpectedConditions.invisibilityOfElementLocated(By.id("missed-offer")));
     wait(agentBrowser, LIVE).until(ExpectedConditions.visibilityOfElementLocated(card("offers", next)));
     assertThat(scenario.admin().get("/v1/users/" + agent).body().has("presenceReason")).isFalse();
+  }
+
+  /** The agent logs in to My Sessions in a browser of their own and goes Available there. */
+  private void openAvailableInMySessions(String agent) {
+    agentBrowser = Browser.start();
+    login(agentBrowser, agent);
+    wait(agentBrowser).until(ExpectedConditions.urlContains("/ui/agent.html"));
+    awaitLive(agentBrowser);
+    new Select(agentBrowser.findElement(By.id("presence"))).selectByVisibleText("Available");
+    wait(agentBrowser).until(d -> "Available".equals(scenario.admin().get("/v1/users/" + agent).text("presence")));
+  }
+
+  /** The supervisor logs in to the dashboard in a browser of their own. */
+  private void openDashboard(String supervisor) {
+    supervisorBrowser = Browser.start();
+    login(supervisorBrowser, supervisor);
+    wait(supervisorBrowser).until(ExpectedConditions.urlContains("/ui/supervisor.html"));
+    awaitLive(supervisorBrowser);
   }
 
   /** Clicks a button of a card or row, found afresh: live updates may have replaced the element. */
