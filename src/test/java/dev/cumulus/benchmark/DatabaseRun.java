@@ -97,12 +97,19 @@ final class DatabaseRun implements AutoCloseable {
     return run;
   }
 
-  /** Every phase, or only the ETA scenario of issue 14 with {@code -Dbench.phases=eta}. */
+  /**
+   * Every phase, or only one: the ETA scenario of issue 14 with {@code -Dbench.phases=eta}, the
+   * position read at 100,000 queued with {@code -Dbench.phases=position}.
+   */
   void run() throws Exception {
     if (settings.phases().equals(List.of("eta"))) {
       facts();
       report.section(55);
       new EtaScenario(this, http, flow, report, settings.scale()).measure();
+    } else if (settings.phases().equals(List.of("position"))) {
+      facts();
+      report.section(60);
+      queuePosition(service("deep", List.of()));
     } else {
       runAll();
     }
@@ -138,7 +145,7 @@ final class DatabaseRun implements AutoCloseable {
     report.section(21);
     report.atLeast("AddExternalTask / raw engine rate", add / raw, "", 0.6, "%.2f");
     report.section(60);
-    queuePosition(setup);
+    queuePosition(setup.deep());
   }
 
   // ---------------------------------------------------------------- set-up
@@ -552,14 +559,14 @@ final class DatabaseRun implements AutoCloseable {
 
   // ---------------------------------------------------------------- 6. queuePosition with a deep queue
 
-  private void queuePosition(Setup setup) throws Exception {
+  private void queuePosition(String deep) throws Exception {
     DataSource dataSource = context.getBean(DataSource.class);
     QueueStore queue = context.getBean(QueueStore.class);
     QueuePositions positionsOf = context.getBean(QueuePositions.class);
     int n = settings.deepQueue();
     log("inserting %,d queued tasks with JDBC", n);
     long t0 = System.nanoTime();
-    List<String> ids = insertQueuedTasks(dataSource, setup.deep(), n);
+    List<String> ids = insertQueuedTasks(dataSource, deep, n);
     log("inserted in %.1f s", (System.nanoTime() - t0) / 1e9);
     var random = new Random(42);
     // as autovacuum leaves a table that has settled (statistics, visibility map: index-only scans)
