@@ -16,6 +16,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 
 /**
  * One answer to "who may do what". People use HTTP Basic with their Camunda identity (the web pages: a
@@ -41,7 +42,10 @@ class SecurityConfig {
   SecurityFilterChain camundaWebapps(HttpSecurity http, @Value("${camunda.bpm.webapp.application-path:/camunda}") String webapps)
       throws Exception {
     String root = webapps.endsWith("/") ? webapps.substring(0, webapps.length() - 1) : webapps;
-    http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher(root + "/**"))
+    // Cockpit also asks for <root>-welcome (the Welcome app's link): outside this chain it would get the
+    // API's Basic challenge, and the browser's sign-in dialog would block Cockpit's own login form
+    var paths = PathPatternRequestMatcher.withDefaults();
+    http.securityMatcher(new OrRequestMatcher(paths.matcher(root + "/**"), paths.matcher(root + "-welcome")))
         .authorizeHttpRequests(a -> a.anyRequest().permitAll())
         .csrf(c -> c.disable())
         .headers(h -> h.frameOptions(f -> f.sameOrigin()));
