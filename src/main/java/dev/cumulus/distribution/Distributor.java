@@ -390,7 +390,7 @@ public class Distributor {
         return;
       }
       OffsetDateTime now = now();
-      Pick pick = nextPick(agent.get(), now, seen, servedFirst);
+      Pick pick = nextPick(agent.get(), now, seen, servedFirst, false);
       if (pick != null && pick.leftForPreferredUser()) {
         // the caller holds the routing locks of all the agent's services, this task's among them
         servedFirst.add(pick.entry().taskId());
@@ -485,7 +485,7 @@ public class Distributor {
    * who ranks above the agent.
    */
   private Optional<QueueStore.Entry> bestTaskFor(Agent agent, OffsetDateTime at, Map<String, ServiceDefinition> seen) {
-    return Optional.ofNullable(nextPick(agent, at, seen, null)).filter(p -> !p.leftForPreferredUser()).map(Pick::entry);
+    return Optional.ofNullable(nextPick(agent, at, seen, null, false)).filter(p -> !p.leftForPreferredUser()).map(Pick::entry);
   }
 
   /**
@@ -495,7 +495,7 @@ public class Distributor {
    */
   private record Pick(QueueStore.Entry entry, boolean leftForPreferredUser) {}
 
-  private Pick nextPick(Agent agent, OffsetDateTime at, Map<String, ServiceDefinition> seen, Set<String> serveFirst) {
+  private Pick nextPick(Agent agent, OffsetDateTime at, Map<String, ServiceDefinition> seen, Set<String> serveFirst, boolean nested) {
     OffsetDateTime now = at == null ? now() : at;
     for (QueueStore.Entry candidate : queue.nextFor(agent.upn(), agent.routingPresence(), now, refusedAfter(), null, 50)) {
       ServiceDefinition service = seen.computeIfAbsent(candidate.serviceUpn(), s -> services.find(s).orElseThrow());
@@ -503,7 +503,7 @@ public class Distributor {
       if (level >= 0 && !agent.skills().containsAll(service.settings().skillLevels().get(level).skills())) {
         continue;
       }
-      if (leftForAPreferredUser(candidate, service, agent.upn())) {
+      if (leftForAPreferredUser(candidate, service, agent.upn(), now, seen, nested)) {
         if (serveFirst != null && !serveFirst.contains(candidate.taskId())) {
           return new Pick(candidate, true);
         }
@@ -515,19 +515,28 @@ public class Distributor {
   }
 
   /**
-   * Preferred users come first: a task one of whose preferred users could take it now, and who ranks
-   * above this agent, is left for them (they are matched in the same round).
+   * Preferred users come first: a task one of whose preferred users could take it now, who ranks above
+   * this agent and for whom it is the best task waiting, is left for them (served to them first).
    */
-  private boolean leftForAPreferredUser(QueueStore.Entry candidate, ServiceDefinition service, String userUpn) {
+  private boolean leftForAPreferredUser(
+      QueueStore.Entry candidate, ServiceDefinition service, String userUpn, OffsetDateTime now, Map<String, ServiceDefinition> seen,
+      boolean nested) {
     ExternalTask task = tasks.find(candidate.taskId()).orElse(null);
     if (task == null || task.preferredUsers().isEmpty()) {
       return false;
     }
     Eligibility.Decision decision = decide(task, candidate, service);
-    if (!decision.found() || decision.chosen().stream().anyMatch(userUpn::equalsIgnoreCase)) {
+    if (!decision.found() || decision.chosen().stream().anyMatch(userUpn::equalsIgnoreCase) || !Offer.RULE_PREFERRED.equals(decision.rule())) {
       return false;
     }
-    return Offer.RULE_PREFERRED.equals(decision.rule());
+    if (nested) {
+      return true;
+    }
+    // only while it is that user's best task: one with a better task waiting goes for that one, and
+    // this task is not held back for them (one level deep: their own walk does not ask again)
+    Agent preferred = agents.find(decision.chosen().get(0)).orElse(null);
+    Pick theirs = preferred == null ? null : nextPick(preferred, now, seen, null, true);
+    return theirs != null && !theirs.leftForPreferredUser() && theirs.entry().taskId().equals(candidate.taskId());
   }
 
   /** Whether any member of the service could take a task now, as far as duty, presence and capacity go. */

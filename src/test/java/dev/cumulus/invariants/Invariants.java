@@ -368,8 +368,12 @@ final class Invariants {
   /** When one of the task's preferred users may take it, it goes to the best-priority such user (for Broadcast: among others). */
   private void preferredUsersComeFirst(TaskModel t, List<AgentModel> chosen, String rule) {
     var preferredEligible = new LinkedHashMap<String, Integer>();
+    boolean freed = Offer.RULE_AGENT_FREED.equals(rule);
     for (AgentModel x : w.eligibleFor(t)) {
-      t.preferenceOf(x.upn).ifPresent(p -> preferredEligible.put(x.name(), p));
+      // README: a freed agent leaves a task to a preferred user only while it is that user's best task
+      if (!(freed && w.betterTaskFor(x, t).isPresent())) {
+        t.preferenceOf(x.upn).ifPresent(p -> preferredEligible.put(x.name(), p));
+      }
     }
     if (preferredEligible.isEmpty()) {
       return;
