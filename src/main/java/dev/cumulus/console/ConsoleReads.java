@@ -242,7 +242,7 @@ class ConsoleReads {
         serviceUpn);
   }
 
-  /** The KPIs of one service today (UTC); the definitions are on {@link Kpis} and in the README. */
+  /** The KPIs of one service today (UTC); the definitions are on {@link Kpis} and in docs/distribution.md ("KPIs"). */
   Kpis kpis(String serviceUpn, OffsetDateTime now) {
     OffsetDateTime midnight = startOfDay(now);
     long[] waiting = new long[1];

@@ -10,7 +10,7 @@ import java.util.OptionalDouble;
 
 /**
  * How long a queued task will likely wait until it is offered: a pure function of what its service
- * shows (README, "Visibility"). No database and no clock: {@link WaitEstimator} gathers the {@link
+ * shows (docs/distribution.md, "Visibility"). No database and no clock: {@link WaitEstimator} gathers the {@link
  * Facts}, and every time is given.
  *
  * <p>The model: the service serves its queue with <em>slots</em>, one per unit of capacity of each

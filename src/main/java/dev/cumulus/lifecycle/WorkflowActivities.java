@@ -25,7 +25,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * What the building blocks of a workflow do (README, "Workflow activities"). The delegates of the
+ * What the building blocks of a workflow do (docs/workflows.md, "Workflow activities"). The delegates of the
  * workflow package call these inside the engine's transaction. Like {@link WorkflowSteps}, each is
  * safe to run late: an activity whose task has moved on (an agent accepted it meanwhile, it ended)
  * changes nothing and says so in its result. A wrong input of the diagram is an

@@ -10,7 +10,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 
-/** Stable problem type URIs (RFC 9457); the README lists them. */
+/** Stable problem type URIs (RFC 9457); docs/api.md, "Errors", lists them. */
 public final class Problems {
 
   public static final String INVALID_REQUEST = "urn:cumulus:problem:invalid-request";

@@ -15,7 +15,7 @@ import org.w3c.dom.Node;
 
 /**
  * Deploying a diagram is running code, so every diagram passes this check before the engine takes it
- * (README, "What a diagram may contain"). A whitelist: tasks and listeners call Cumulus's activities
+ * (docs/workflows.md, "What a diagram may contain"). A whitelist: tasks and listeners call Cumulus's activities
  * only ({@code ${ourDelegate}}), nothing runs a script, a Java class or a free expression, and every
  * expression anywhere ({@code ${...}} or {@code #{...}} in an attribute or text) is a plain value or
  * comparison of variables: identifiers, literals and operators, no {@code .}, {@code [} or {@code (},

@@ -23,7 +23,7 @@ import org.camunda.bpm.model.xml.instance.ModelElementInstance;
 
 /**
  * What a Cumulus workflow must contain so that offers, answers, after-work and lifetime changes
- * reach it (README, "The workflow contract"): the elements the application drives by id, and the
+ * reach it (docs/workflows.md, "The workflow contract"): the elements the application drives by id, and the
  * messages it correlates. The sample workflows share these by copying the default workflow's
  * "Find an agent" part and what follows it.
  */

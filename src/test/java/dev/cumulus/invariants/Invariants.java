@@ -233,7 +233,7 @@ final class Invariants {
   }
 
   /**
-   * README: a missed Direct offer sets the agent Away (reason missedOffer) where the service says so,
+   * docs/distribution.md: a missed Direct offer sets the agent Away (reason missedOffer) where the service says so,
    * unless they are Offline or already Away for a missed offer; a Broadcast round's end never does.
    */
   private void missedOfferSetsTheAgentAway(TaskModel t, EventRow e) {
@@ -241,7 +241,7 @@ final class Invariants {
     boolean expected = a != null && w.service(t.service).settings.awayOnMissedOffer() && a.presence != Presence.Offline && !a.awayForMissedOffer;
     boolean recorded = "missedOffer".equals(e.detail("presenceReason")) && "Away".equals(e.detail("presence"));
     if (expected != recorded) {
-      fail(CAPACITY_PRESENCE, "%s: RONA of %s %s the agent Away (event detail %s), the README rule says it %s", t.label, n(e.detail("userUpn")),
+      fail(CAPACITY_PRESENCE, "%s: RONA of %s %s the agent Away (event detail %s), the rule in docs/distribution.md says it %s", t.label, n(e.detail("userUpn")),
           recorded ? "set" : "did not set", e.detail(), expected ? "must" : "must not");
     }
   }
@@ -342,7 +342,7 @@ final class Invariants {
   }
 
   private void offeredAgentIsPreferredWhileTheWindowIsOpen(TaskModel t, AgentModel a, String rule) {
-    // an agent joining a running round meets the window as it stands now (README: it closes at once when
+    // an agent joining a running round meets the window as it stands now (docs/distribution.md: it closes at once when
     // no preferred user could take the task soon, for example when its preferred users were removed)
     boolean keptOut = Offer.RULE_BROADCAST_JOINED.equals(rule) ? w.opensWindow(t) && t.preferenceOf(a.upn).isEmpty() : w.keptOutByWindow(a, t);
     if (keptOut) {
@@ -370,7 +370,7 @@ final class Invariants {
     var preferredEligible = new LinkedHashMap<String, Integer>();
     boolean freed = Offer.RULE_AGENT_FREED.equals(rule);
     for (AgentModel x : w.eligibleFor(t)) {
-      // README: a freed agent leaves a task to a preferred user only while it is that user's best task
+      // docs/distribution.md: a freed agent leaves a task to a preferred user only while it is that user's best task
       if (!(freed && w.betterTaskFor(x, t).isPresent())) {
         t.preferenceOf(x.upn).ifPresent(p -> preferredEligible.put(x.name(), p));
       }
@@ -613,7 +613,7 @@ final class Invariants {
     }
   }
 
-  /** README: the window "closes at once when no preferred user could take the task soon" (a member on duty, not Offline, who has not refused it). */
+  /** docs/distribution.md: the window "closes at once when no preferred user could take the task soon" (a member on duty, not Offline, who has not refused it). */
   private void windowClosesWhenNoPreferredUserCouldTakeTheTask(Db.State s, OffsetDateTime stepStart) {
     for (QueueRow q : s.queue().values()) {
       TaskModel t = w.task(q.taskId());

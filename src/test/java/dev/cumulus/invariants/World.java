@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * offer-time invariants need.
  *
  * <p>The routing rules live in {@link #mayTake} (who may be offered what) and {@link #selectionOrder}
- * (who comes first). The model follows README "Distribution"; skills and aging are not modelled (the
+ * (who comes first). The model follows docs/distribution.md, "Distribution"; skills and aging are not modelled (the
  * streams configure neither).
  *
  * <p>The clock does not advance within a stream as far as the rules go: a stream lasts far less than
@@ -370,7 +370,7 @@ final class World {
     return s != null && !agent.awayForMissedOffer && s.settings.acceptsPresence(agent.presence);
   }
 
-  /** Not Offline, and not Away for a missed offer (README: such an agent is routed as Offline). */
+  /** Not Offline, and not Away for a missed offer (docs/distribution.md: such an agent is routed as Offline). */
   boolean isThere(AgentModel agent) {
     return agent.presence != Presence.Offline && !agent.awayForMissedOffer;
   }
@@ -388,7 +388,7 @@ final class World {
   }
 
   /**
-   * May the agent be offered this task now (Direct and Broadcast services)? README "Distribution":
+   * May the agent be offered this task now (Direct and Broadcast services)? docs/distribution.md:
    * on duty, present, not RONA-flagged, no recent refusal, room, and preferred while the window is open.
    */
   boolean mayTake(AgentModel agent, TaskModel task) {
@@ -398,7 +398,7 @@ final class World {
 
   /**
    * The agents who may take the task now. For Broadcast, not those for whom a queued task ahead of it
-   * waits that they may take (README "Distribution types": a round never takes an agent past their
+   * waits that they may take (docs/distribution.md, "Distribution types": a round never takes an agent past their
    * best task).
    */
   List<AgentModel> eligibleFor(TaskModel task) {
@@ -428,7 +428,7 @@ final class World {
     return preferred.thenComparing(policy).thenComparing(a -> a.upn);
   }
 
-  /** Could this preferred user take the task soon (README: a member on duty, not Offline, who has not refused it)? */
+  /** Could this preferred user take the task soon (docs/distribution.md: a member on duty, not Offline, who has not refused it)? */
   boolean couldSoonTake(AgentModel agent, TaskModel task) {
     return task.preferenceOf(agent.upn).isPresent() && isOnDuty(agent, task.service) && isThere(agent) && !hasRefused(agent, task);
   }
@@ -494,7 +494,7 @@ final class World {
         } else {
           t.offeredTo.forEach(upn -> refuse(t, upn));
           if (e.detail("presenceReason") != null) {
-            // README: the agent who missed a Direct offer is set Away (missedOffer); windows waiting only for them open
+            // docs/distribution.md: the agent who missed a Direct offer is set Away (missedOffer); windows waiting only for them open
             AgentModel a = agent(e.detail("userUpn"));
             if (a != null) {
               a.presence = Presence.Away;

@@ -20,7 +20,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "spring.datasource.url=jdbc:h2:mem:supervisor-scope-it;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
-      // its webhook receivers listen on loopback: allowed by name, as the README says to
+      // its webhook receivers listen on loopback: allowed by name, as docs/api.md ("Webhooks") says to
       "cumulus.webhooks.allowed-hosts=127.0.0.1",
       "cumulus.demo.enabled=false"
     })

@@ -52,7 +52,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The rules of bpmnlint's "recommended" configuration (the linter Camunda Modeler runs) that can be
  * checked on the model in Java, plus the house rules of STYLE.md, over every diagram in bpmn/.
- * bpmnlint itself is an npm tool and not part of the Maven build; the README says which of its rules
+ * bpmnlint itself is an npm tool and not part of the Maven build; docs/workflows.md ("What the build checks") says which of its rules
  * this covers. Each rule is also run against a small broken diagram, so a rule that cannot fail is
  * noticed.
  */

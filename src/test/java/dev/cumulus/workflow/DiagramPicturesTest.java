@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pictures in docs/diagrams that the README shows are drawn from the diagrams as they are. After
+ * The pictures in docs/diagrams that docs/workflows.md shows are drawn from the diagrams as they are. After
  * editing a diagram, redraw them: {@code ./mvnw -q test -Dtest=DiagramPicturesTest -Dcumulus.redraw=true}.
  */
 class DiagramPicturesTest {
