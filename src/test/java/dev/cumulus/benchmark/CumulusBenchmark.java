@@ -29,15 +29,32 @@ import org.junit.jupiter.api.Test;
  *
  * <ol>
  *   <li>the raw engine rate: start → user task instances per second, engine API, 4 threads;
- *   <li>AddExternalTask per second through HTTP with concurrent flows, and its ratio to (1);
- *   <li>full lives per second (create → offer → accept → complete) with simulated agents;
+ *   <li>AddExternalTask per second through HTTP with concurrent flows, and its ratio to (1) (target
+ *       ≥ 0.5);
+ *   <li>the anchor of (4), the plain Camunda pull life: a tiny process (start → user task with a
+ *       candidate group → end); per life start an instance, find its task (task query by candidate
+ *       group and process instance), claim, complete, through the engine Java API of the application
+ *       the harness started, with as many threads as (4) has (agents + flows,
+ *       {@code -Dbench.anchor.threads}), on the same database and history level;
+ *   <li>full lives per second (create → offer → accept → complete) with simulated agents on one
+ *       service: ≥ 200/s and ≥ 1.3 × the anchor (3); what a life costs next to the anchor's: rows
+ *       written (≤ 60) and commits (≤ 6) per life, as PostgreSQL counts them (pg_stat_user_tables,
+ *       pg_stat_database; n/a on H2), server CPU per life, and rows per life by table;
+ *   <li>the same agents and flows over four services: one service ≥ 0.8 × four services;
  *   <li>create → offer latency with free agents;
  *   <li>agent frees up → next offer latency with 10,000 queued;
  *   <li>queuePosition read latency with 100,000 queued, and heap used;
  *   <li>whether estimatedWaitSeconds keeps its word (issue 14, {@link EtaScenario}).
  * </ol>
  *
- * {@code -Dbench.phases=eta} runs only the last one (a few minutes per database).
+ * Order of the run: (2), (3), (4), (5), (6), (7), (9), then (1) (its instances stay in user tasks
+ * for ever; the anchor's end, so it runs right before the lives), then (8).
+ *
+ * <p>{@code -Dbench.phases=} selects a part: {@code eta} runs only the last one (a few minutes per
+ * database), {@code position} only (8), {@code lives} only (2) to (5) and (1), with their judgements
+ * (for iterating on the lives and start rates; with {@code -Dbench.scale=quick}, a minute or two per
+ * database). {@code -Dbench.anchor.threads} sets the anchor's threads (default
+ * {@code bench.agents + bench.creators}, 16).
  *
  * The table goes to standard output and to {@code target/benchmark-results.txt}.
  */

@@ -36,13 +36,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * One database: starts Cumulus in-process on it, runs the six measurements in order and fills a
+ * One database: starts Cumulus in-process on it, runs the measurements in order and fills a
  * {@link Report}. Phases share one application and build on each other (the AddExternalTask phase
  * fills the queue that the frees-up phase drains), so the order matters.
  */
@@ -51,6 +54,10 @@ final class DatabaseRun implements AutoCloseable {
   static final String FLOW_KEY = dev.cumulus.support.Api.FLOW_KEY;
   static final String PASSWORD = "bench-secret";
   private static final String RAW_PROCESS = "cumulusBenchmarkRaw";
+  private static final String ANCHOR_PROCESS = "cumulusBenchmarkAnchor";
+  private static final String ANCHOR_GROUP = "cumulus-bench-anchor";
+  /** The services of the four-service lives, sharing the agents and flows of the one-service lives. */
+  private static final int SPREAD_SERVICES = 4;
 
   private final Settings settings;
   private final Report report;
@@ -98,11 +105,14 @@ final class DatabaseRun implements AutoCloseable {
   }
 
   /**
-   * Every phase, or only one: the ETA scenario of issue 14 with {@code -Dbench.phases=eta}, the
-   * position read at 100,000 queued with {@code -Dbench.phases=position}.
+   * Every phase, or a few: the ETA scenario of issue 14 with {@code -Dbench.phases=eta}, the
+   * position read at 100,000 queued with {@code -Dbench.phases=position}, the lives and start rates
+   * with {@code -Dbench.phases=lives} ({@link #runLives}).
    */
   void run() throws Exception {
-    if (settings.phases().equals(List.of("eta"))) {
+    if (settings.phases().equals(List.of("lives"))) {
+      runLives();
+    } else if (settings.phases().equals(List.of("eta"))) {
       facts();
       report.section(55);
       new EtaScenario(this, http, flow, report, settings.scale()).measure();
@@ -127,10 +137,7 @@ final class DatabaseRun implements AutoCloseable {
       addSpreadOverServices(setup);
     }
     report.section(30);
-    fullLives(List.of(new Group(setup.lives(), setup.livesAgents())), settings.creators(), settings.warmupSeconds(), settings.measureSeconds(), true);
-    if (settings.diagnostics()) {
-      fullLives(setup.spreadLives(), setup.spreadLives().size(), diagnosticWarmup(), diagnosticMeasure(), false);
-    }
+    lives(setup);
     report.section(40);
     createToOffer(setup);
     report.section(50);
@@ -143,9 +150,77 @@ final class DatabaseRun implements AutoCloseable {
     report.section(10);
     double raw = rawEngineRate();
     report.section(21);
-    report.atLeast("AddExternalTask / raw engine rate", add / raw, "", 0.6, "%.2f");
+    judgeAdd(add, raw);
     report.section(60);
     queuePosition(setup.deep());
+  }
+
+  /**
+   * {@code -Dbench.phases=lives}: only the figures of the lives and of the start rate, in the order
+   * of the full run: AddExternalTask, the plain Camunda anchor, full lives on one service and over
+   * four, then the raw start rate (its instances stay in user tasks, so it comes last).
+   */
+  private void runLives() throws Exception {
+    facts();
+    Setup setup = setUp();
+    report.section(20);
+    double add = addExternalTaskRate(setup);
+    report.section(30);
+    lives(setup);
+    report.section(10);
+    double raw = rawEngineRate();
+    report.section(21);
+    judgeAdd(add, raw);
+  }
+
+  private void judgeAdd(double add, double raw) {
+    report.ratioAtLeast("AddExternalTask / raw engine rate", add, raw, "/s", 0.5);
+  }
+
+  /**
+   * The plain Camunda anchor, then full lives on one service and the same agents and flows over four
+   * services, and their judgement side by side. The anchor's instances end, so it leaves no open
+   * task behind for the Cumulus lives (only history rows, as theirs do).
+   */
+  private void lives(Setup setup) throws InterruptedException {
+    Load.Rate anchor = anchorLives();
+    List<Group> one = List.of(new Group(setup.lives(), setup.livesAgents()));
+    Load.Rate oneService = fullLives(one, settings.creators(), settings.warmupSeconds(), settings.measureSeconds(), "lives");
+    int spreadFlows = Math.max(settings.creators(), setup.spreadLives().size());
+    Load.Rate spread = fullLives(setup.spreadLives(), spreadFlows, settings.warmupSeconds(), settings.measureSeconds(), "lives-spread");
+
+    String lifeShape = String.format("%d agents (cap. 1), %d flows", settings.agents(), settings.creators());
+    report.atLeast(
+        "full lives: create → offer → accept → complete, " + lifeShape + ", one service", oneService.perSecond(), " lives/s", 200, "%.0f");
+    report.info(
+        "  anchor: plain Camunda life, start → task query → claim → complete, " + settings.anchorThreads() + " engine threads",
+        String.format("%.0f lives/s", anchor.perSecond()));
+    report.ratioAtLeast("full lives on one service / plain Camunda anchor", oneService.perSecond(), anchor.perSecond(), " lives/s", 1.3);
+    report.info(
+        String.format(
+            "full lives over %d services (%s agents), %d flows", setup.spreadLives().size(),
+            String.join("+", setup.spreadLives().stream().map(g -> Integer.toString(g.agents().size())).toList()), spreadFlows),
+        String.format("%.0f lives/s", spread.perSecond()));
+    report.ratioAtLeast(
+        "full lives: one service / " + setup.spreadLives().size() + " services, same agents and flows", oneService.perSecond(),
+        spread.perSecond(), " lives/s", 0.8);
+    // what a life costs, the Cumulus one next to the anchor's (PostgreSQL's counters; n/a on H2)
+    TableStats.Work cumulus = oneService.database();
+    TableStats.Work plain = anchor.database();
+    report.atMost(
+        "rows written per life: Cumulus full life (one service)", cumulus.rowsPerOperation(), "", 60, "%.1f",
+        anchorAside(plain.rowsPerOperation()));
+    report.atMost(
+        "commits per life: Cumulus full life (one service)", cumulus.commitsPerOperation(), "", 6, "%.1f",
+        anchorAside(plain.commitsPerOperation()));
+    report.info("server CPU per life: Cumulus full life (one service)", oneService.serverCpuText());
+    report.info("  server CPU per life: plain Camunda anchor", anchor.serverCpuText());
+    report.wide("rows per life by table: Cumulus full life", cumulus.writers().isEmpty() ? "n/a" : cumulus.writers());
+    report.wide("  rows per life by table: plain Camunda anchor", plain.writers().isEmpty() ? "n/a" : plain.writers());
+  }
+
+  private static String anchorAside(double anchorValue) {
+    return Double.isNaN(anchorValue) ? "" : String.format(" (anchor %.1f)", anchorValue);
   }
 
   // ---------------------------------------------------------------- set-up
@@ -174,19 +249,22 @@ final class DatabaseRun implements AutoCloseable {
     String latency = service("latency", latencyAgents);
     String deep = service("deep", List.of());
     var spreadIntake = new ArrayList<String>();
-    var spreadLives = new ArrayList<Group>();
     if (settings.diagnostics()) {
       for (int i = 0; i < settings.flowClients(); i++) {
         spreadIntake.add(service("intake" + i, List.of()));
       }
-      int groups = 4;
-      for (int g = 0; g < groups; g++) {
-        var members = new ArrayList<String>();
-        for (int i = 0; i < Math.max(1, settings.agents() / groups); i++) {
-          members.add(agent("spread" + g + "x" + i, 1));
-        }
-        spreadLives.add(new Group(service("lives" + g, members), members));
-      }
+    }
+    // the same number of agents as the one-service lives, dealt over four services (at least one each)
+    var spreadMembers = new ArrayList<List<String>>();
+    for (int g = 0; g < SPREAD_SERVICES; g++) {
+      spreadMembers.add(new ArrayList<>());
+    }
+    for (int i = 0; i < Math.max(SPREAD_SERVICES, settings.agents()); i++) {
+      spreadMembers.get(i % SPREAD_SERVICES).add(agent("spread" + (i % SPREAD_SERVICES) + "x" + (i / SPREAD_SERVICES), 1));
+    }
+    var spreadLives = new ArrayList<Group>();
+    for (int g = 0; g < SPREAD_SERVICES; g++) {
+      spreadLives.add(new Group(service("lives" + g, spreadMembers.get(g)), spreadMembers.get(g)));
     }
     return new Setup(intake, freesAgent, lives, livesAgents, latency, latencyAgents, deep, spreadIntake, spreadLives);
   }
@@ -240,7 +318,7 @@ final class DatabaseRun implements AutoCloseable {
             .done();
     engine.getRepositoryService().createDeployment().name("cumulus-benchmark").addModelInstance("cumulus-benchmark-raw.bpmn", model).deploy();
     RuntimeService runtime = engine.getRuntimeService();
-    var load = new Load("raw");
+    var load = new Load("raw", true);
     for (int i = 0; i < settings.rawThreads(); i++) {
       load.loop(
           () -> {
@@ -253,8 +331,57 @@ final class DatabaseRun implements AutoCloseable {
         "raw engine rate: start → user task, " + settings.rawThreads() + " threads, engine API",
         String.format("%.0f inst/s", rate.perSecond()));
     report.note(
-        "raw engine rate (measured after phases 2–5, on the same database with their tasks in it): " + rate.detail());
+        "raw engine rate (measured after the Cumulus phases, on the same database with their tasks in it): " + rate.detail());
     return rate.perSecond();
+  }
+
+  // ---------------------------------------------------------------- 3a. the plain Camunda anchor
+
+  /**
+   * What the engine alone does for a pull life: a tiny process (start → user task for a candidate
+   * group → end), and per life start an instance, find its task by candidate group and instance,
+   * claim it for a user, complete it — four engine commands through the Java API, as many threads as
+   * the full-lives phase has (agents + flows), on the same database and history level.
+   */
+  private Load.Rate anchorLives() throws InterruptedException {
+    ProcessEngine engine = context.getBean(ProcessEngine.class);
+    var model =
+        Bpmn.createExecutableProcess(ANCHOR_PROCESS)
+            .camundaHistoryTimeToLive(1)
+            .startEvent()
+            .userTask("work")
+            .name("Work")
+            .camundaCandidateGroups(ANCHOR_GROUP)
+            .endEvent()
+            .done();
+    engine.getRepositoryService().createDeployment().name("cumulus-benchmark-anchor").addModelInstance("cumulus-benchmark-anchor.bpmn", model).deploy();
+    RuntimeService runtime = engine.getRuntimeService();
+    TaskService tasks = engine.getTaskService();
+    var load = new Load("anchor", true);
+    var missing = new AtomicLong();
+    for (int i = 0; i < settings.anchorThreads(); i++) {
+      String user = "anchor" + i + "." + tag + "@bench.test";
+      load.loop(
+          () -> {
+            ProcessInstance instance = runtime.startProcessInstanceByKey(ANCHOR_PROCESS);
+            Task task = tasks.createTaskQuery().processInstanceId(instance.getId()).taskCandidateGroup(ANCHOR_GROUP).singleResult();
+            if (task == null) {
+              missing.incrementAndGet();
+              throw new IllegalStateException("no task for candidate group " + ANCHOR_GROUP + " in instance " + instance.getId());
+            }
+            tasks.claim(task.getId(), user);
+            tasks.complete(task.getId());
+            load.done.incrementAndGet();
+          });
+    }
+    Load.Rate rate = load.measure(settings.warmupSeconds(), settings.measureSeconds());
+    long open = runtime.createProcessInstanceQuery().processDefinitionKey(ANCHOR_PROCESS).count();
+    report.note(
+        String.format(
+            "plain Camunda anchor: %d threads, each life four engine commands (start, task query by candidate group and"
+                + " instance, claim, complete); %d tasks not found (expected 0), %d instances left open (expected 0); %s",
+            settings.anchorThreads(), missing.get(), open, rate.detail()));
+    return rate;
   }
 
   // ---------------------------------------------------------------- 2. AddExternalTask
@@ -304,8 +431,8 @@ final class DatabaseRun implements AutoCloseable {
    * say) and hands the id to that agent; for the second, the agent reads its sessions once after
    * each complete. An agent without news reads its sessions once a second as a safety net.
    */
-  private void fullLives(List<Group> groups, int creators, int warmup, int measure, boolean judged) throws InterruptedException {
-    String phase = judged ? "lives" : "lives-spread";
+  private Load.Rate fullLives(List<Group> groups, int creators, int warmup, int measure, String phase) throws InterruptedException {
+    boolean spread = groups.size() > 1;
     int agentCount = groups.stream().mapToInt(g -> g.agents().size()).sum();
     groups.forEach(g -> g.agents().forEach(a -> presence(a, "Available")));
     Map<String, Semaphore> backlogs = new HashMap<>();
@@ -314,7 +441,7 @@ final class DatabaseRun implements AutoCloseable {
     groups.forEach(g -> g.agents().forEach(a -> mailboxes.put(a, new java.util.concurrent.LinkedBlockingQueue<>())));
     Set<String> open = ConcurrentHashMap.newKeySet();
     var load = new Load(phase);
-    var seq = new AtomicLong(judged ? 3_000_000_000L : 4_000_000_000L);
+    var seq = new AtomicLong(spread ? 4_000_000_000L : 3_000_000_000L);
     var requests = new AtomicLong();
     var safetyPolls = new AtomicLong();
     var created = new AtomicLong();
@@ -391,26 +518,19 @@ final class DatabaseRun implements AutoCloseable {
     }
     long requestsBefore = requests.get();
     Load.Rate rate = load.measure(warmup, measure);
-    String shape = groups.size() == 1
-        ? agentCount + " agents (cap. 1), " + creators + " flows, one service"
-        : groups.size() + " services × " + groups.get(0).agents().size() + " agents, " + creators + " flows";
-    if (judged) {
-      report.atLeast("full lives: create → offer → accept → complete, " + shape, rate.perSecond(), " lives/s", 200, "%.0f");
-    } else {
-      report.info("  diagnostic: full lives, " + shape, String.format("%.0f lives/s", rate.perSecond()));
-    }
     long lives = load.done.get();
     report.note(
         String.format(
-            "full lives%s: backlog ≤ 2 open tasks per agent; %d tasks created, %d completed; %.1f HTTP requests per life"
-                + " (create, one read of the offer, accept, complete), %d safety polls; %s",
-            judged ? "" : " (diagnostic, " + groups.size() + " services)", created.get(), lives,
+            "full lives (%d agents, %d flows, %s): backlog ≤ 2 open tasks per agent; %d tasks created, %d completed; %.1f HTTP"
+                + " requests per life (create, one read of the offer, accept, complete), %d safety polls; %s",
+            agentCount, creators, spread ? groups.size() + " services" : "one service", created.get(), lives,
             lives == 0 ? Double.NaN : (double) (requests.get() - requestsBefore) / lives, safetyPolls.get(), rate.detail()));
     // leave nothing behind that could move later: agents Offline, open tasks removed
     groups.forEach(g -> g.agents().forEach(a -> presence(a, "Offline")));
     for (String id : open) {
       http.send(flow, "DELETE", "/v1/ExternalTasks/" + id, null);
     }
+    return rate;
   }
 
   // ---------------------------------------------------------------- 4. create → offer
@@ -863,7 +983,9 @@ final class DatabaseRun implements AutoCloseable {
     private Map<String, long[]> before;
     private long[] databaseBefore;
     private Map<Integer, Long> backendTicks;
+    private Map<Integer, Long> endTicks;
     private long startNanos;
+    private long endNanos;
 
     void start() {
       if (postgres) {
@@ -874,12 +996,28 @@ final class DatabaseRun implements AutoCloseable {
       }
     }
 
-    /** What PostgreSQL did: a description, and the cores its backends for this database used (NaN if unknown). */
-    record Work(String text, double cores) {}
+    /**
+     * The end of the measured window for the backends' CPU, read from /proc at once (the table
+     * counters are read in {@link #stop}, once the backends have reported them).
+     */
+    void markEnd() {
+      if (postgres && before != null) {
+        endTicks = backendTicks();
+        endNanos = System.nanoTime();
+      }
+    }
+
+    /**
+     * What PostgreSQL did: a description, the cores its backends for this database used, commits and
+     * rows written per operation (NaN if unknown), and the tables written most, rows per operation.
+     */
+    record Work(String text, double cores, double commitsPerOperation, double rowsPerOperation, String writers) {
+      static final Work NONE = new Work("", Double.NaN, Double.NaN, Double.NaN, "");
+    }
 
     Work stop(long operations) {
       if (!postgres || before == null || operations == 0) {
-        return new Work("", Double.NaN);
+        return Work.NONE;
       }
       try {
         // backends report their counters when idle, at most once a second
@@ -887,8 +1025,8 @@ final class DatabaseRun implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      Map<Integer, Long> ticks = backendTicks();
-      double wall = (System.nanoTime() - startNanos) / 1e9;
+      Map<Integer, Long> ticks = endTicks != null ? endTicks : backendTicks();
+      double wall = ((endTicks != null ? endNanos : System.nanoTime()) - startNanos) / 1e9;
       long usedTicks = 0;
       for (var e : ticks.entrySet()) {
         usedTicks += e.getValue() - backendTicks.getOrDefault(e.getKey(), 0L);
@@ -917,14 +1055,16 @@ final class DatabaseRun implements AutoCloseable {
       seqScans.sort(Map.Entry.<Long, String>comparingByKey().reversed());
       writers.sort(Map.Entry.<Long, String>comparingByKey().reversed());
       double cores = ticks.isEmpty() ? Double.NaN : usedTicks / 100.0 / wall;
+      double commits = (double) (databaseAfter[0] - databaseBefore[0]) / operations;
+      String top =
+          String.join(", ", writers.stream().limit(8).map(Map.Entry::getValue).toList()) + (writers.size() > 8 ? ", …" : "");
       String text = String.format(
           "PostgreSQL: its backends for this database used %s cores; per operation %.1f commits,"
               + " %.0f index scans, %.0f rows written (%s), sequential scans %s",
           Double.isNaN(cores) ? "?" : String.format("%.2f", cores),
-          (double) (databaseAfter[0] - databaseBefore[0]) / operations, (double) indexScans / operations, (double) written / operations,
-          String.join(", ", writers.stream().limit(8).map(Map.Entry::getValue).toList()) + (writers.size() > 8 ? ", …" : ""),
+          commits, (double) indexScans / operations, (double) written / operations, top,
           seqScans.isEmpty() ? "none" : String.join(", ", seqScans.stream().limit(3).map(Map.Entry::getValue).toList()) + (seqScans.size() > 3 ? ", …" : ""));
-      return new Work(text, cores);
+      return new Work(text, cores, commits, (double) written / operations, top);
     }
 
     /**
@@ -1001,13 +1141,34 @@ final class DatabaseRun implements AutoCloseable {
         if (count == 0) {
           return "";
         }
-        double jvmMs = (cpu.jvm() - cpu.client()) * seconds * 1000 / count;
-        double dbMs = Double.isNaN(database.cores()) ? 0 : database.cores() * seconds * 1000 / count;
+        double jvmMs = jvmMs();
+        double dbMs = Double.isNaN(database.cores()) ? 0 : databaseMs();
         int cores = Runtime.getRuntime().availableProcessors();
         return String.format(
             "server CPU per operation %.1f ms (Cumulus JVM %.1f ms%s) → at most %.0f/s on %d dedicated cores; ",
             jvmMs + dbMs, jvmMs, Double.isNaN(database.cores()) ? "" : String.format(", PostgreSQL %.1f ms", dbMs),
             cores * 1000 / (jvmMs + dbMs), cores);
+      }
+
+      /** CPU of the Cumulus JVM per operation, without the benchmark's client threads. */
+      double jvmMs() {
+        return count == 0 ? Double.NaN : (cpu.jvm() - cpu.client()) * seconds * 1000 / count;
+      }
+
+      /** CPU of PostgreSQL's backends for this database per operation; NaN where unknown (H2, a remote server). */
+      double databaseMs() {
+        return count == 0 ? Double.NaN : database.cores() * seconds * 1000 / count;
+      }
+
+      /** Server CPU per operation, as {@code 12.3 ms (JVM 6.1 + PostgreSQL 6.2)}. */
+      String serverCpuText() {
+        if (count == 0) {
+          return "n/a";
+        }
+        double db = databaseMs();
+        return Double.isNaN(db)
+            ? String.format("%.1f ms (JVM only)", jvmMs())
+            : String.format("%.1f ms (JVM %.1f + PostgreSQL %.1f)", jvmMs() + db, jvmMs(), db);
       }
 
       /** CPU split, and on PostgreSQL the database work per counted operation. */
@@ -1024,8 +1185,16 @@ final class DatabaseRun implements AutoCloseable {
     final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
 
+    /** Whether the threads run the engine themselves (server side in {@link CpuMeter}), not HTTP clients. */
+    private final boolean engineThreads;
+
     Load(String name) {
+      this(name, false);
+    }
+
+    Load(String name, boolean engineThreads) {
       this.name = name;
+      this.engineThreads = engineThreads;
     }
 
     void loop(Step step) {
@@ -1043,8 +1212,8 @@ final class DatabaseRun implements AutoCloseable {
                   }
                 }
               },
-              // the raw phase's threads run the engine itself: server side, not benchmark clients (CpuMeter)
-              (name.equals("raw") ? "engine-" : "bench-") + name + "-" + ids.incrementAndGet()));
+              // the raw and anchor phases' threads run the engine itself: server side, not benchmark clients (CpuMeter)
+              (engineThreads ? "engine-" : "bench-") + name + "-" + ids.incrementAndGet()));
     }
 
     void count(Reply reply) {
@@ -1090,6 +1259,7 @@ final class DatabaseRun implements AutoCloseable {
       long c1 = done.get();
       long t1 = System.nanoTime();
       CpuMeter.Split split = cpu.stop();
+      tables.markEnd();
       long e1 = errors.get();
       stop();
       double seconds = (t1 - t0) / 1e9;

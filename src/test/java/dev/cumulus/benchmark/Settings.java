@@ -17,6 +17,7 @@ record Settings(
     int latencyWarmupSeconds,
     int latencyMeasureSeconds,
     int rawThreads,
+    int anchorThreads,
     int flowClients,
     int agents,
     int creators,
@@ -36,13 +37,16 @@ record Settings(
     return new Settings(
         quick ? "quick" : "full",
         Arrays.stream(System.getProperty("bench.databases", "h2,postgres").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
-        // all, or eta: only the ETA scenario of issue 14
+        // all; eta: only the ETA scenario of issue 14; position: only the position read; lives: the anchor,
+        // full lives on one service and over four, the raw start rate and AddExternalTask (CumulusBenchmark)
         List.of(System.getProperty("bench.phases", "all").trim().toLowerCase()),
         integer("bench.warmup", quick ? 5 : 20),
         integer("bench.measure", quick ? 5 : 25),
         integer("bench.latency.warmup", quick ? 2 : 5),
         integer("bench.latency.measure", quick ? 5 : 20),
         integer("bench.raw.threads", 4),
+        // the plain Camunda anchor runs as many threads as the full-lives phase (agents + creating flows)
+        integer("bench.anchor.threads", integer("bench.agents", 12) + integer("bench.creators", 4)),
         integer("bench.flows", 8),
         integer("bench.agents", 12),
         integer("bench.creators", 4),
@@ -66,9 +70,9 @@ record Settings(
   @Override
   public String toString() {
     return String.format(
-        "phases " + String.join(",", phases) + "; scale %s: rate phases %d s warm-up + %d s measured; latency %d s + %d s; %d raw threads, %d flow clients,"
+        "phases " + String.join(",", phases) + "; scale %s: rate phases %d s warm-up + %d s measured; latency %d s + %d s; %d raw threads, %d anchor threads, %d flow clients,"
             + " %d agents with %d creators; frees-up %d + %d repetitions with %,d queued; position reads %d + %d (API reads ≤ %d s) with %,d queued; diagnostics %s",
-        scale, warmupSeconds, measureSeconds, latencyWarmupSeconds, latencyMeasureSeconds, rawThreads, flowClients, agents,
+        scale, warmupSeconds, measureSeconds, latencyWarmupSeconds, latencyMeasureSeconds, rawThreads, anchorThreads, flowClients, agents,
         creators, freesWarmup, frees, queued, readsWarmup, reads, readsSeconds, deepQueue, diagnostics ? "on" : "off");
   }
 }
