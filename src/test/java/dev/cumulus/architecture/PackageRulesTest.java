@@ -12,11 +12,12 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "dev.cumulus", importOptions = ImportOption.DoNotIncludeTests.class)
 class PackageRulesTest {
 
+  /** The Cockpit plugin is Camunda's by nature (its SPI and JAX-RS base classes): a package of its own. */
   @ArchTest
-  static final ArchRule onlyWorkflowAndIdentityTalkToTheEngine =
+  static final ArchRule onlyWorkflowIdentityAndTheCockpitPluginTalkToTheEngine =
       noClasses()
           .that()
-          .resideOutsideOfPackages("dev.cumulus.workflow..", "dev.cumulus.identity..")
+          .resideOutsideOfPackages("dev.cumulus.workflow..", "dev.cumulus.identity..", "dev.cumulus.cockpit..")
           .should()
           .dependOnClassesThat()
           .resideInAPackage("org.camunda..");
@@ -34,6 +35,16 @@ class PackageRulesTest {
           .dependOnClassesThat()
           .resideInAnyPackage(
               "dev.cumulus.distribution..", "dev.cumulus.lifecycle..", "dev.cumulus.workflow..", "dev.cumulus.webhook..");
+
+  /** Nothing depends on the Cockpit plugin: it only reads through the features' public reads. */
+  @ArchTest
+  static final ArchRule nobodyDependsOnTheCockpitPlugin =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.cumulus.cockpit..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dev.cumulus.cockpit..");
 
   @ArchTest
   static final ArchRule featurePackagesHaveNoCycles =

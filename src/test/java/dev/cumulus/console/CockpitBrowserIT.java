@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -22,7 +23,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * Camunda Cockpit in a real browser (headless Chromium): an admin logs in through Cockpit's own login
  * form, opens a task's process instance (its diagram and variables render) and cancels it from the UI,
  * which cancels the task with its event; a supervisor logs in and sees a task's instance too; an agent
- * is refused. Screenshots land in target/screenshots.
+ * is refused. A supervisor follows a task live in the "Cumulus" tab (the Cockpit plugin), and a
+ * supervisor of another service gets no card there. Screenshots land in target/screenshots.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -108,6 +110,88 @@ class CockpitBrowserIT {
             + "fetch('/camunda/api/admin/auth/user/default', {credentials: 'same-origin'}).then(r => done(r.status));");
     assertThat(((Number) status).intValue()).as("the webapps know no user in this browser").isNotEqualTo(200);
     assertThat(browser.findElements(By.cssSelector("input[ng-model='username']"))).as("still on the login form").isNotEmpty();
+  }
+
+  @Test
+  void aSupervisorFollowsTheLiveTaskInCockpitsCumulusTab() {
+    // given: a service whose only agent is offline, its supervisor, and a task with a long unbroken title
+    String agent = scenario.agent("abe-from-the-night-shift-team", 1);
+    String service = scenario.service("cumulus-tab", List.of(agent), map("ronaTimeoutSeconds", 300));
+    String supervisor = scenario.supervisor("sue", service);
+    String title = "Rückruf-wegen-der-Lieferung-der-Bestellung-4711-an-die-Grünwalder-Straße-zwischen-acht-und-zwölf-Uhr-bitte-vorher-anrufen";
+    String id = create(service, title);
+    JsonNode created = flow.get("/v1/ExternalTasks/" + id).body();
+    String instance = created.path("processInstanceId").asText();
+    String flowActor = created.path("events").get(0).path("actor").asText();
+
+    // when: the supervisor opens the task's instance in Cockpit and clicks the Cumulus tab
+    browser = Browser.start();
+    login(supervisor, Scenario.PASSWORD);
+    openInstance(instance);
+    openCumulusTab();
+
+    // then: the card shows the task waiting in the queue, with its events and who created it
+    wait(Duration.ofSeconds(20)).until(ExpectedConditions.textToBe(field("state"), "Queued"));
+    assertThat(text(field("service"))).contains(service);
+    assertThat(text(field("priority"))).isEqualTo("Normal");
+    assertThat(text(field("queue-position"))).isEqualTo("1");
+    assertThat(text(field("task-id"))).isEqualTo(id);
+    assertThat(text(By.cssSelector(".cumulus-title"))).isEqualTo(title);
+    assertThat(text(By.cssSelector(".cumulus-events tr[data-event='Created']"))).contains(flowActor);
+
+    // when: the agent comes online; the task is offered to them, and the open tab follows by itself
+    scenario.available(agent);
+
+    // then: without a click the card shows the offer, the agent, the event and the routing decision
+    wait(Duration.ofSeconds(20)).until(ExpectedConditions.textToBe(field("state"), "Offered"));
+    assertThat(text(field("offered-to"))).isEqualTo(agent);
+    assertThat(text(field("queue-position"))).isEqualTo("not queued");
+    assertThat(text(By.cssSelector(".cumulus-events tbody tr:first-child"))).as("newest first").contains("Offered");
+    assertThat(text(By.cssSelector(".cumulus-routing tbody"))).contains(agent).contains("chosen");
+    // long names wrap inside the tab instead of widening it
+    Object overflowing = browser.executeScript(
+        "const card = document.querySelector('.cumulus-card');"
+            + "return [...card.querySelectorAll('table, .cumulus-title')].some(e => e.scrollWidth > card.clientWidth + 1);");
+    assertThat(overflowing).as("a table or the title wider than the tab").isEqualTo(false);
+    showTabPane();
+    Browser.screenshot(browser, "cockpit-cumulus-tab");
+    browser.quit();
+
+    // and: a supervisor of another service sees the instance (the engine grant covers every workflow),
+    // but the Cumulus tab has no card for them and the plugin's resource answers 403
+    String stranger = scenario.supervisor("sam", scenario.service("elsewhere", List.of(), map()));
+    browser = Browser.start();
+    login(stranger, Scenario.PASSWORD);
+    openInstance(instance);
+    openCumulusTab();
+    wait(Duration.ofSeconds(20)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".cumulus-problem"), "does not supervise"));
+    assertThat(browser.findElements(field("state"))).isEmpty();
+    Object status = browser.executeAsyncScript(
+        "const done = arguments[arguments.length - 1];"
+            + "fetch('/camunda/api/cockpit/plugin/cumulus/default/process-instance/" + instance + "/task-card',"
+            + " {credentials: 'same-origin'}).then(r => done(r.status));");
+    assertThat(((Number) status).intValue()).isEqualTo(403);
+  }
+
+  private void openCumulusTab() {
+    press(wait(Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(By.xpath(
+        "//ul[contains(@class,'nav-tabs')]//a[normalize-space(.)='Cumulus']"))));
+    wait(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".cumulus-card")));
+  }
+
+  /** A window tall enough for the whole card under Cockpit's diagram, for the screenshot. */
+  private void showTabPane() {
+    browser.manage().window().setSize(new Dimension(1366, 1500));
+    wait(Duration.ofSeconds(10)).until(d -> (Boolean) ((ChromeDriver) d).executeScript(
+        "const r = document.querySelector('.cumulus-routing').getBoundingClientRect(); return r.bottom <= window.innerHeight;"));
+  }
+
+  private static By field(String name) {
+    return By.cssSelector(".cumulus-card [data-field='" + name + "']");
+  }
+
+  private String text(By locator) {
+    return browser.findElement(locator).getText().trim();
   }
 
   private void login(String user, String password) {

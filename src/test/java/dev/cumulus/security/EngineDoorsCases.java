@@ -203,6 +203,48 @@ abstract class EngineDoorsCases {
     assertThat(json(me).path("authorizedApps").toString()).contains("cockpit", "admin", "tasklist");
   }
 
+  @Test
+  void theCumulusTabsResourceGivesTheCardOnlyToAdminsAndSupervisorsOfTheTasksService() {
+    String id = flow.post("/v1/ExternalTasks", map("serviceUpn", service, "title", "Call back")).text("id");
+    String instance = flow.get("/v1/ExternalTasks/" + id).text("processInstanceId");
+    String card = "/camunda/api/cockpit/plugin/cumulus/default/process-instance/" + instance + "/task-card";
+    String stranger = scenario.supervisor("sam", scenario.service("elsewhere", List.of(), map()));
+
+    var supervisors = new WebappSession(base());
+    supervisors.login("cockpit", supervisor, Scenario.PASSWORD);
+    var seen = supervisors.get(card);
+    var strangers = new WebappSession(base());
+    strangers.login("cockpit", stranger, Scenario.PASSWORD);
+    var strangerSees = strangers.get(card);
+    var admins = new WebappSession(base());
+    admins.login("cockpit", "admin", Api.ADMIN_PASSWORD);
+    var adminSees = admins.get(card);
+    // an agent cannot log in to Cockpit; with a Welcome session the engine finds no instance for them
+    var agents = new WebappSession(base());
+    agents.login("welcome", agent, Scenario.PASSWORD);
+    var agentSees = agents.get(card);
+    var anonymous = new WebappSession(base()).get(card);
+    var script = new WebappSession(base()).get("/camunda/api/cockpit/plugin/cumulus/static/app/plugin.js");
+
+    assertThat(seen.statusCode()).as(seen.body()).isEqualTo(200);
+    assertThat(json(seen).path("taskId").asText()).isEqualTo(id);
+    assertThat(json(seen).path("serviceUpn").asText()).isEqualTo(service);
+    assertThat(json(seen).path("events").get(0).path("event").asText()).isEqualTo("Created");
+    assertThat(json(seen).has("customer")).as("the card carries no customer data").isFalse();
+    assertThat(adminSees.statusCode()).as(adminSees.body()).isEqualTo(200);
+    assertThat(strangerSees.statusCode()).as(strangerSees.body()).isEqualTo(403);
+    assertThat(strangerSees.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+    assertThat(json(strangerSees).path("detail").asText()).contains("does not supervise " + service);
+    assertThat(agentSees.statusCode()).as("the engine finds no instance the agent may read: " + agentSees.body()).isEqualTo(404);
+    assertThat(agentSees.body()).doesNotContain(id);
+    assertThat(anonymous.statusCode()).as("no webapp session: Cockpit's own filter refuses").isEqualTo(401);
+    assertThat(anonymous.body()).doesNotContain(id);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).isEmpty();
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(script.headers().firstValue("WWW-Authenticate")).as("no Basic challenge for Cockpit's plugin script").isEmpty();
+    assertThat(script.body()).contains("cockpit.processInstance.runtime.tab");
+  }
+
   private Api.Response deploy(Api caller) {
     String xml;
     try {
