@@ -53,9 +53,13 @@ public class TaskCardResource extends AbstractCockpitPluginRootResource {
     if (user == null || user.getUserId() == null) {
       return respond(cards.loginRequired(path));
     }
-    String taskId = businessKeyVisibleToUser(engine, processInstanceId);
-    if (taskId == null) {
+    Instance instance = visibleToUser(engine, processInstanceId);
+    if (instance == null) {
       return respond(cards.notFound(path, "no process instance '" + processInstanceId + "' that " + user.getUserId() + " may read"));
+    }
+    String taskId = instance.businessKey();
+    if (taskId == null) {
+      return respond(cards.notFound(path, "process instance '" + processInstanceId + "' has no business key: it runs no Cumulus task"));
     }
     // Cumulus reads as Cumulus, as its own engine calls always do: without the user's engine grants
     identity.clearAuthentication();
@@ -66,17 +70,20 @@ public class TaskCardResource extends AbstractCockpitPluginRootResource {
     }
   }
 
-  /** The instance's business key, if the current engine user may read the instance (running or ended). */
-  private static String businessKeyVisibleToUser(ProcessEngine engine, String processInstanceId) {
+  /** A process instance the current engine user may read; its business key is the task id. */
+  private record Instance(String businessKey) {}
+
+  /** The instance, running or ended, if the current engine user may read it; else null. */
+  private static Instance visibleToUser(ProcessEngine engine, String processInstanceId) {
     ProcessInstance running =
         engine.getRuntimeService().createProcessInstanceQuery().processInstanceId(processInstanceId).singleResult();
     if (running != null) {
-      return running.getBusinessKey();
+      return new Instance(running.getBusinessKey());
     }
     // a task that ended while its tab was open: its instance is history now
     HistoricProcessInstance ended =
         engine.getHistoryService().createHistoricProcessInstanceQuery().processInstanceId(processInstanceId).singleResult();
-    return ended == null ? null : ended.getBusinessKey();
+    return ended == null ? null : new Instance(ended.getBusinessKey());
   }
 
   private static TaskCards cards(ServletContext servletContext) {

@@ -243,6 +243,13 @@ abstract class EngineDoorsCases {
     assertThat(script.statusCode()).isEqualTo(200);
     assertThat(script.headers().firstValue("WWW-Authenticate")).as("no Basic challenge for Cockpit's plugin script").isEmpty();
     assertThat(script.body()).contains("cockpit.processInstance.runtime.tab");
+
+    // a task that ends while its tab is open: its instance is history, the card shows the end
+    assertThat(flow.delete("/v1/ExternalTasks/" + id).status()).isIn(200, 204);
+    assertThat(admin.get("/engine-rest/process-instance/" + instance).status()).as("the instance ended").isEqualTo(404);
+    var ended = supervisors.get(card);
+    assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
+    assertThat(json(ended).path("state").asText()).isEqualTo("Cancelled");
   }
 
   private Api.Response deploy(Api caller) {
