@@ -19,15 +19,13 @@ class DistributionSweeper {
 
   private final QueueStore queue;
   private final ServiceStore services;
-  private final AgentStore agents;
   private final Distributor distributor;
   private final TransactionTemplate transaction;
 
   DistributionSweeper(
-      QueueStore queue, ServiceStore services, AgentStore agents, Distributor distributor, TransactionTemplate transaction) {
+      QueueStore queue, ServiceStore services, Distributor distributor, TransactionTemplate transaction) {
     this.queue = queue;
     this.services = services;
-    this.agents = agents;
     this.distributor = distributor;
     this.transaction = transaction;
   }

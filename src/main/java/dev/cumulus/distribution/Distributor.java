@@ -7,7 +7,6 @@ import dev.cumulus.externaltask.TaskEventType;
 import dev.cumulus.externaltask.TaskEvents;
 import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.externaltask.TaskStore;
-import dev.cumulus.externaltask.TaskWorkflow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -62,7 +61,6 @@ public class Distributor {
   private final QueueStore queue;
   private final OfferStore offers;
   private final TaskEvents events;
-  private final TaskWorkflow workflow;
   private final RoutingTrace trace;
   private final DistributionProperties properties;
   private final Clock clock;
@@ -77,7 +75,6 @@ public class Distributor {
       QueueStore queue,
       OfferStore offers,
       TaskEvents events,
-      TaskWorkflow workflow,
       RoutingTrace trace,
       DistributionProperties properties,
       Clock clock,
@@ -90,7 +87,6 @@ public class Distributor {
     this.queue = queue;
     this.offers = offers;
     this.events = events;
-    this.workflow = workflow;
     this.trace = trace;
     this.properties = properties;
     this.clock = clock;
@@ -280,14 +276,14 @@ public class Distributor {
       if (!confirmed.isEmpty()) {
         confirmed.sort((a, b) -> decision.chosen().indexOf(a) - decision.chosen().indexOf(b));
         trace.record(taskId, now(), trigger, decision);
-        return Optional.of(offer(task, service, confirmed, decision.rule(), true));
+        return Optional.of(offer(task, service, confirmed, decision.rule()));
       }
     }
     return Optional.empty();
   }
 
   /**
-   * An agent picks a waiting task of a Pickup service: offered to them (and the workflow told), for
+   * An agent picks a waiting task of a Pickup service: offered to them, for
    * the caller to connect at once. Returns null when done, or why the agent may not take it.
    */
   public Verdict pickUp(ExternalTask task, ServiceDefinition service, String userUpn) {
@@ -307,7 +303,7 @@ public class Distributor {
     if (verdict != null) {
       return verdict;
     }
-    offer(task, service, List.of(fresh.upn()), Offer.RULE_PICKUP, true);
+    offer(task, service, List.of(fresh.upn()), Offer.RULE_PICKUP);
     return null;
   }
 
@@ -424,7 +420,7 @@ public class Distributor {
               List.of(new Eligibility.Candidate(userUpn, Verdict.chosen, task.preferenceOf(userUpn) == Integer.MAX_VALUE ? null : task.preferenceOf(userUpn))),
               List.of(userUpn), Offer.RULE_AGENT_FREED, levelOf(task.id(), service), next.preferredUntil() != null && next.preferredUntil().isAfter(now));
       trace.record(task.id(), now, "agentFreed", decision);
-      offer(task, service, List.of(userUpn), Offer.RULE_AGENT_FREED, true);
+      offer(task, service, List.of(userUpn), Offer.RULE_AGENT_FREED);
     }
   }
 
@@ -465,7 +461,7 @@ public class Distributor {
       if (locked.isEmpty() || !locked.get().hasFreeCapacity() || !settings.acceptsPresence(locked.get().routingPresence())) {
         return false;
       }
-      offers.insert(taskId, agent.upn(), offers.roundStartedAt(taskId), true);
+      offers.insert(taskId, agent.upn(), offers.roundStartedAt(taskId), true, offers.roundDueAt(taskId));
       agents.taskTaken(agent.upn());
       services.offered(service.upn(), agent.upn(), now);
       var decision =
@@ -603,13 +599,17 @@ public class Distributor {
     return changed;
   }
 
-  /** Makes the offer: out of the queue, into the agents' load, the event, and the workflow told. */
-  private Offer offer(ExternalTask task, ServiceDefinition service, List<String> userUpns, String rule, boolean notify) {
+  /**
+   * Makes the offer: out of the queue, into the agents' load, the event, and its due time (the offer
+   * timeout; a Broadcast round ends after the same time, without RONA for anyone).
+   */
+  private Offer offer(ExternalTask task, ServiceDefinition service, List<String> userUpns, String rule) {
     OffsetDateTime now = now();
     boolean broadcast = service.settings().distributionType() == DistributionType.Broadcast;
+    int rona = service.ronaTimeoutSeconds();
     queue.remove(task.id());
     for (String upn : userUpns) {
-      offers.insert(task.id(), upn, now, broadcast);
+      offers.insert(task.id(), upn, now, broadcast, now.plusSeconds(rona));
       agents.taskTaken(upn);
       services.offered(service.upn(), upn, now);
     }
@@ -618,11 +618,6 @@ public class Distributor {
     detail.put("userUpn", String.join(",", userUpns));
     detail.put("rule", rule);
     events.record(task.id(), TaskEventType.Offered, TaskEvent.SYSTEM, detail);
-    // a Broadcast round ends after the same timeout, without RONA for anyone: the task is broadcast again
-    int rona = service.ronaTimeoutSeconds();
-    if (notify) {
-      workflow.offered(tasks.find(task.id()).orElseThrow(), userUpns.get(0), rona);
-    }
     return new Offer(task.id(), userUpns.get(0), rona, rule, broadcast);
   }
 

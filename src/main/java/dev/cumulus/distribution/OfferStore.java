@@ -15,8 +15,30 @@ public class OfferStore {
     this.jdbc = jdbc;
   }
 
-  public void insert(String taskId, String userUpn, OffsetDateTime at, boolean broadcast) {
-    jdbc.update("insert into offer (task_id, user_upn, offered_at, broadcast) values (?,?,?,?)", taskId, userUpn, at, broadcast);
+  /**
+   * @param dueAt when the offer times out unanswered (RONA), or for a Broadcast offer when its round
+   *     ends; {@code DistributionTimers} acts on it
+   */
+  public void insert(String taskId, String userUpn, OffsetDateTime at, boolean broadcast, OffsetDateTime dueAt) {
+    jdbc.update(
+        "insert into offer (task_id, user_upn, offered_at, broadcast, due_at) values (?,?,?,?,?)", taskId, userUpn, at, broadcast, dueAt);
+  }
+
+  /** Tasks with an offer due (timed out) at {@code now}, the longest overdue first. */
+  public List<String> dueTasks(OffsetDateTime now, int limit) {
+    return jdbc.queryForList(
+        "select task_id from offer where due_at <= ? group by task_id order by min(due_at) fetch first " + limit + " rows only",
+        String.class, now);
+  }
+
+  /** The agents whose offer of the task is due at {@code now}. */
+  public List<String> usersDue(String taskId, OffsetDateTime now) {
+    return jdbc.queryForList("select user_upn from offer where task_id = ? and due_at <= ? order by user_upn", String.class, taskId, now);
+  }
+
+  /** When the task's current Broadcast round ends (a joined offer ends with it). */
+  public OffsetDateTime roundDueAt(String taskId) {
+    return jdbc.queryForObject("select min(due_at) from offer where task_id = ?", OffsetDateTime.class, taskId);
   }
 
   public void remove(String taskId, String userUpn) {

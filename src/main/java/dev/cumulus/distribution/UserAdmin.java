@@ -68,19 +68,17 @@ public class UserAdmin {
 
   private final IdentityDirectory directory;
   private final AgentStore agents;
-  private final RoutingLocks locks;
   private final Distributor distributor;
   private final ServiceStore services;
   private final Clock clock;
   private final ServiceSupervisors supervisors;
 
   UserAdmin(
-      IdentityDirectory directory, AgentStore agents, ServiceStore services, RoutingLocks locks, Distributor distributor, Clock clock,
+      IdentityDirectory directory, AgentStore agents, ServiceStore services, Distributor distributor, Clock clock,
       ServiceSupervisors supervisors) {
     this.directory = directory;
     this.services = services;
     this.agents = agents;
-    this.locks = locks;
     this.distributor = distributor;
     this.clock = clock;
     this.supervisors = supervisors;

@@ -72,6 +72,16 @@ public class TaskStore {
         .findFirst();
   }
 
+  /**
+   * Locks the task's row unless another transaction holds it (then empty): a timer taken by one node
+   * at a time, which leaves a task that is changing right now for its next round.
+   */
+  public Optional<ExternalTask> tryLock(String id) {
+    return jdbc.query("select " + COLUMNS + " from external_task where id = ? for update skip locked", mapper, id)
+        .stream()
+        .findFirst();
+  }
+
   public List<ExternalTask> page(String serviceUpn, TaskState state, int page, int size) {
     return page(serviceUpn == null ? null : List.of(serviceUpn), state, page, size);
   }

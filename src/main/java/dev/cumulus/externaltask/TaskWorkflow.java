@@ -1,35 +1,32 @@
 package dev.cumulus.externaltask;
 
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The port to the workflow engine: each task is one process instance whose business key is the
- * task id. Every call joins the caller's transaction. Only the workflow package implements it, so
- * the engine stays replaceable.
+ * task id. The instance models the task's workflow (delays, queueing, checks, transfers, expiry) and
+ * waits in one element while the agents work on the task; distribution (offers, answers, after-work)
+ * never calls the engine. Every call joins the caller's transaction. Only the workflow package
+ * implements it, so the engine stays replaceable.
  */
 public interface TaskWorkflow {
 
   /** Starts the task's process instance and runs it to its first wait state; returns its id. */
   String start(ExternalTask task, String processKey, Map<String, Object> variables);
 
-  /** An agent was found for a task that waits for one. */
-  void offered(ExternalTask task, String userUpn, int ronaTimeoutSeconds);
+  /**
+   * An agent accepted the task. A workflow that models the message {@code TaskConnected} goes on from
+   * there; for one that does not, nothing is written.
+   */
+  void connected(ExternalTask task);
 
-  /** The current offer ended without an answer of the agent (declined, transferred). */
-  void offerWithdrawn(ExternalTask task);
-
-  void accepted(ExternalTask task, String userUpn);
-
-  /** A Broadcast offer's first agent declined while others' offers stand: the offer task names the next. */
-  void offerReassigned(ExternalTask task, String userUpn);
-
-  /** The agent finished handling; after-work time starts, or the task closes at once when it is 0. */
-  void handled(ExternalTask task, int afterWorkSeconds);
-
-  void afterWorkEnded(ExternalTask task);
-
-  /** Restarts the after-work timer: it now ends that many seconds from now. */
-  void afterWorkExtended(ExternalTask task, int seconds);
+  /**
+   * The task was completed: the workflow goes on from where it waited while the agents worked on it
+   * (message {@code TaskEnded}). An instance that waits for no such message is ended.
+   */
+  void ended(ExternalTask task);
 
   void lifetimeChanged(ExternalTask task);
 
@@ -42,11 +39,8 @@ public interface TaskWorkflow {
    */
   void parameterSet(ExternalTask task, String parameterName);
 
-  /** Copies task fields to process variables (so Cockpit shows them). */
-  void mirror(ExternalTask task, Map<String, Object> variables);
-
   /** Which of these process instances still run. */
-  java.util.Set<String> running(java.util.Collection<String> processInstanceIds);
+  Set<String> running(Collection<String> processInstanceIds);
 
   /** Whether the engine knows the process key (a deployed workflow). */
   boolean isDeployed(String processKey);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cumulus.distribution.AgentStore;
 import dev.cumulus.distribution.Distributor;
 import dev.cumulus.distribution.OfferStore;
-import dev.cumulus.distribution.QueueStore;
+import dev.cumulus.distribution.AfterWorkStore;
 import dev.cumulus.distribution.RoutingLocks;
 import dev.cumulus.distribution.ServiceDefinition;
 import dev.cumulus.distribution.ServiceStore;
@@ -70,7 +70,6 @@ public class ExternalTaskService {
   private final TaskEvents events;
   private final ServiceStore services;
   private final AgentStore agents;
-  private final QueueStore queue;
   private final OfferStore offers;
   private final RoutingLocks locks;
   private final Distributor distributor;
@@ -85,13 +84,13 @@ public class ExternalTaskService {
   private final QueuePositions positions;
   private final RoutingTrace trace;
   private final ServiceSupervisors supervisors;
+  private final AfterWorkStore afterWork;
 
   ExternalTaskService(
       TaskStore tasks,
       TaskEvents events,
       ServiceStore services,
       AgentStore agents,
-      QueueStore queue,
       OfferStore offers,
       RoutingLocks locks,
       Distributor distributor,
@@ -105,12 +104,12 @@ public class ExternalTaskService {
       WaitEstimator waits,
       RoutingTrace trace,
       QueuePositions positions,
-      ServiceSupervisors supervisors) {
+      ServiceSupervisors supervisors,
+      AfterWorkStore afterWork) {
     this.tasks = tasks;
     this.events = events;
     this.services = services;
     this.agents = agents;
-    this.queue = queue;
     this.offers = offers;
     this.locks = locks;
     this.distributor = distributor;
@@ -125,6 +124,7 @@ public class ExternalTaskService {
     this.positions = positions;
     this.trace = trace;
     this.supervisors = supervisors;
+    this.afterWork = afterWork;
   }
 
   /** The answer to AddExternalTask, and whether it repeats an earlier one (same Idempotency-Key). */
@@ -206,16 +206,21 @@ public class ExternalTaskService {
     return result;
   }
 
+  /**
+   * The process variables, written once when the instance starts: what the workflow reads (the
+   * lifetime timer) and what a Cockpit search needs. Nothing mirrors the task's live state into them;
+   * the Cumulus tab in Cockpit shows it (docs/workflows.md).
+   */
   private static Map<String, Object> startVariables(ExternalTask task) {
     var vars = new HashMap<String, Object>();
-    vars.put("taskId", task.id());
     vars.put("serviceUpn", task.serviceUpn());
-    vars.put("distributionPriority", task.priority().name());
     vars.put("expiresAt", Date.from(task.expiresAt().toInstant()));
-    vars.put("state", TaskState.InWorkflow.name());
-    vars.put("customerIdentifier", task.customerIdentifier());
-    vars.put("title", task.title());
-    vars.put("createdBy", task.createdBy());
+    if (task.customerIdentifier() != null) {
+      vars.put("customerIdentifier", task.customerIdentifier());
+    }
+    if (task.title() != null) {
+      vars.put("title", task.title());
+    }
     return vars;
   }
 
@@ -324,7 +329,7 @@ public class ExternalTaskService {
     offers.removeAll(taskId);
     tasks.connect(taskId, caller.name());
     events.record(taskId, TaskEventType.Accepted, caller.name(), Map.of("userUpn", caller.name()));
-    workflow.accepted(tasks.find(taskId).orElseThrow(), caller.name());
+    workflow.connected(tasks.find(taskId).orElseThrow());
     return view(find(taskId), true);
   }
 
@@ -354,7 +359,7 @@ public class ExternalTaskService {
     offers.removeAll(taskId);
     tasks.connect(taskId, caller.name());
     events.record(taskId, TaskEventType.Accepted, caller.name(), Map.of("userUpn", caller.name()));
-    workflow.accepted(tasks.find(taskId).orElseThrow(), caller.name());
+    workflow.connected(tasks.find(taskId).orElseThrow());
     return view(find(taskId), true);
   }
 
@@ -405,7 +410,7 @@ public class ExternalTaskService {
     }
     int extension = seconds == null ? max : seconds;
     tasks.markAfterWorkExtended(taskId);
-    workflow.afterWorkExtended(task, extension);
+    afterWork.reschedule(taskId, transitions.now().plusSeconds(extension));
     events.record(taskId, TaskEventType.AfterWorkExtended, caller.name(), Map.of("seconds", Integer.toString(extension)));
     return view(find(taskId), true);
   }
@@ -422,14 +427,12 @@ public class ExternalTaskService {
       // Broadcast: the others' offers stand; the task (and its offer in the workflow) names one of them
       if (caller.name().equalsIgnoreCase(String.valueOf(task.assignedUserUpn()))) {
         tasks.setState(taskId, TaskState.Offered, remaining.get(0));
-        workflow.offerReassigned(tasks.find(taskId).orElseThrow(), remaining.get(0));
       }
       events.record(taskId, TaskEventType.Declined, caller.name(), Map.of("userUpn", caller.name()));
       return view(find(taskId), true);
     }
-    transitions.requeue(taskId);
+    transitions.offerEnded(taskId);
     events.record(taskId, TaskEventType.Declined, caller.name(), Map.of("userUpn", caller.name()));
-    workflow.offerWithdrawn(tasks.find(taskId).orElseThrow());
     return view(find(taskId), true);
   }
 
@@ -443,17 +446,12 @@ public class ExternalTaskService {
       throw ApiException.forbidden("the task is not assigned to " + caller.name());
     }
     if (task.state() == TaskState.Connected) {
-      ServiceDefinition service = services.find(task.serviceUpn()).orElseThrow();
-      if (service.acwSeconds() > 0) {
-        tasks.setState(taskId, TaskState.AfterWork, task.assignedUserUpn());
-        events.record(taskId, TaskEventType.AfterWorkStarted, caller.name(), Map.of("seconds", Integer.toString(service.acwSeconds())));
-      }
-      workflow.handled(tasks.find(taskId).orElseThrow(), service.acwSeconds());
+      transitions.handled(task, services.find(task.serviceUpn()).orElseThrow().acwSeconds(), caller.name());
     } else if (task.state() == TaskState.AfterWork) {
       if (!services.find(task.serviceUpn()).orElseThrow().settings().acwAllowEarlyEnd()) {
         throw ApiException.wrongState("service " + task.serviceUpn() + " does not allow ending after-work early");
       }
-      workflow.afterWorkEnded(task);
+      transitions.close(task);
     } else {
       throw ApiException.wrongState("only a Connected task or one in AfterWork can be completed; it is " + task.state());
     }

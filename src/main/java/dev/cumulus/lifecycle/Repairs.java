@@ -30,7 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * event {@code Repaired} (or {@code Cancelled}) and the counter {@code cumulus_repairs_total{kind}}.
  *
  * <ul>
- *   <li>an offer standing well past its offer timeout (its timer was lost): the task goes back to the
+ *   <li>an offer standing well past its due time (the timers missed it): the task goes back to the
  *       queue and is offered again;
  *   <li>an agent's or service's counters that disagree with the tasks (an agent "busy" without a task):
  *       recounted;
@@ -85,21 +85,10 @@ class Repairs {
     return repaired;
   }
 
+  /** Offers standing past their due time by more than the grace: the timers missed them. */
   private List<String> staleOffers() {
-    OffsetDateTime now = OffsetDateTime.now(clock);
-    var stale = new java.util.LinkedHashSet<String>();
-    for (var row :
-        jdbc.queryForList(
-            "select o.task_id, o.offered_at, s.rona_timeout_seconds from offer o join external_task t on t.id = o.task_id"
-                + " join cumulus_service s on s.upn = t.service_upn where o.offered_at < ?",
-            now.minus(properties.repairGrace()))) {
-      // stale: older than its service's offer timeout plus the grace for a late timer
-      long timeout = ((Number) row.get("rona_timeout_seconds")).longValue();
-      if (toTime(row.get("offered_at")).plusSeconds(timeout).plus(properties.repairGrace()).isBefore(now)) {
-        stale.add((String) row.get("task_id"));
-      }
-    }
-    return List.copyOf(stale);
+    return jdbc.queryForList(
+        "select distinct task_id from offer where due_at < ?", String.class, OffsetDateTime.now(clock).minus(properties.repairGrace()));
   }
 
   private boolean repairStaleOffer(String taskId) {
@@ -110,9 +99,8 @@ class Repairs {
     String offered = String.join(",", jdbc.queryForList("select user_upn from offer where task_id = ? order by user_upn", String.class, taskId));
     // unanswered past its timeout: like RONA, the agent is not offered this task again right away
     transitions.endOffer(task, true);
-    transitions.requeue(taskId);
+    transitions.offerEnded(taskId);
     events.record(taskId, TaskEventType.Repaired, TaskEvent.SYSTEM, Map.of("kind", "staleOffer", "userUpn", offered));
-    workflow.offerWithdrawn(tasks.find(taskId).orElseThrow());
     return true;
   }
 
@@ -217,18 +205,5 @@ class Repairs {
       }
     }
     return done;
-  }
-
-  private static OffsetDateTime toTime(Object value) {
-    if (value instanceof OffsetDateTime t) {
-      return t;
-    }
-    if (value instanceof java.sql.Timestamp ts) {
-      return ts.toInstant().atOffset(java.time.ZoneOffset.UTC);
-    }
-    if (value instanceof java.time.Instant i) {
-      return i.atOffset(java.time.ZoneOffset.UTC);
-    }
-    return value == null ? null : OffsetDateTime.parse(value.toString().replace(' ', 'T'));
   }
 }

@@ -1,6 +1,7 @@
 package dev.cumulus.lifecycle;
 
 import dev.cumulus.distribution.Agent;
+import dev.cumulus.distribution.AfterWorkStore;
 import dev.cumulus.distribution.AgentStore;
 import dev.cumulus.distribution.DistributionSettings;
 import dev.cumulus.distribution.Distributor;
@@ -44,6 +45,7 @@ class TaskTransitions {
   private final Clock clock;
   private final TaskWorkflow workflow;
   private final TaskRoutingOverrides overrides;
+  private final AfterWorkStore afterWork;
 
   TaskTransitions(
       TaskStore tasks,
@@ -55,7 +57,8 @@ class TaskTransitions {
       Distributor distributor,
       Clock clock,
       TaskWorkflow workflow,
-      TaskRoutingOverrides overrides) {
+      TaskRoutingOverrides overrides,
+      AfterWorkStore afterWork) {
     this.tasks = tasks;
     this.events = events;
     this.queue = queue;
@@ -66,6 +69,7 @@ class TaskTransitions {
     this.clock = clock;
     this.workflow = workflow;
     this.overrides = overrides;
+    this.afterWork = afterWork;
   }
 
   /** The states of a task that still waits for an agent: it can be transferred. */
@@ -90,10 +94,6 @@ class TaskTransitions {
     }
     events.record(task.id(), TaskEventType.Transferred, actor, Map.of("from", task.serviceUpn(), "to", target.upn()));
     ExternalTask moved = tasks.find(task.id()).orElseThrow();
-    workflow.mirror(moved, Map.of("serviceUpn", target.upn()));
-    if (wasOffered) {
-      workflow.offerWithdrawn(moved);
-    }
     if (moved.state() == TaskState.Queued) {
       distributor.requestMatch(task.id(), "transferred");
     }
@@ -127,7 +127,6 @@ class TaskTransitions {
     tasks.setPriority(task.id(), priority);
     distributor.reprioritize(tasks.find(task.id()).orElseThrow());
     events.record(task.id(), TaskEventType.PriorityChanged, actor, Map.of("from", task.priority().name(), "to", priority.name()));
-    workflow.mirror(task, Map.of("distributionPriority", priority.name()));
   }
 
   /** The task's context parameters with the given ones merged in by name, and which of them changed. */
@@ -223,6 +222,16 @@ class TaskTransitions {
     return true;
   }
 
+  /**
+   * An offer ended without acceptance (declined, timed out, taken back): back into the queue, and
+   * offered to the next agent after commit.
+   */
+  ExternalTask offerEnded(String taskId) {
+    ExternalTask task = requeue(taskId);
+    distributor.requestMatch(taskId, "offerEnded");
+    return task;
+  }
+
   /** Back into its service's queue, keeping its original age. */
   ExternalTask requeue(String taskId) {
     tasks.setState(taskId, TaskState.Queued, null);
@@ -231,10 +240,44 @@ class TaskTransitions {
     return task;
   }
 
+  /**
+   * The agent is done with a Connected task: after-work starts for the service's after-work time
+   * (a due time that {@link DistributionTimers} acts on), or the task is completed at once.
+   */
+  void handled(ExternalTask task, int afterWorkSeconds, String actor) {
+    if (afterWorkSeconds <= 0) {
+      close(task);
+      return;
+    }
+    tasks.setState(task.id(), TaskState.AfterWork, task.assignedUserUpn());
+    afterWork.start(task.id(), task.assignedUserUpn(), now().plusSeconds(afterWorkSeconds));
+    events.record(task.id(), TaskEventType.AfterWorkStarted, actor, Map.of("seconds", Integer.toString(afterWorkSeconds)));
+  }
+
+  /**
+   * Completed: the agent is free again (and offered their next task after commit), and the task's
+   * workflow goes on from where it waited while the agents worked on it.
+   */
+  void close(ExternalTask task) {
+    String agent = task.assignedUserUpn();
+    if (task.state() == TaskState.AfterWork) {
+      afterWork.end(task.id());
+    }
+    agents.taskReleased(agent, now());
+    agents.handled(agent);
+    distributor.agentFreed(agent);
+    finish(task, TaskState.Completed, Outcome.Handled);
+    events.record(task.id(), TaskEventType.Completed, agent, Map.of("userUpn", agent));
+    workflow.ended(task);
+  }
+
   /** Ends the task as Cancelled (Abandoned when an agent was on it), frees everything it held. */
   void cancel(ExternalTask task, String actor, String reason) {
     Outcome outcome = task.state() == TaskState.Connected || task.state() == TaskState.AfterWork ? Outcome.Abandoned : Outcome.Cancelled;
     endOffer(task, false);
+    if (task.state() == TaskState.AfterWork) {
+      afterWork.end(task.id());
+    }
     if (task.state() == TaskState.Connected || task.state() == TaskState.AfterWork) {
       agents.taskReleased(task.assignedUserUpn(), now());
       distributor.agentFreed(task.assignedUserUpn());

@@ -163,14 +163,15 @@ public class WorkflowActivities {
   /**
    * Update Priority: sets {@code priority} when given, otherwise raises the task's priority by
    * {@code raiseBy} steps but not above {@code highest} (never to Strict unless {@code highest} is
-   * Strict). Returns the priority after it.
+   * Strict). A task that no longer waits for an agent keeps its priority. Returns the priority after it.
    */
   public DistributionPriority updatePriority(String taskId, DistributionPriority priority, int raiseBy, DistributionPriority highest) {
     if (priority == null && (raiseBy < 1 || raiseBy > 3)) {
       throw new IllegalArgumentException("input 'raiseBy': must be 1, 2 or 3 steps");
     }
     ExternalTask task = tasks.lock(taskId).orElseThrow();
-    if (task.state().isTerminal()) {
+    if (!TaskTransitions.WAITING.contains(task.state())) {
+      // priority orders the waiting; a task an agent has (or that ended) keeps its own
       return task.priority();
     }
     DistributionPriority target = priority;

@@ -5,7 +5,6 @@ import static dev.cumulus.workflow.ExternalTaskProcess.*;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskWorkflow;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.Map;
 import dev.cumulus.externaltask.ConcurrentChangeException;
 import java.util.function.Supplier;
@@ -14,11 +13,9 @@ import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.MessageCorrelationBuilder;
-import org.camunda.bpm.engine.task.Task;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,15 +28,13 @@ import org.springframework.stereotype.Component;
 class CamundaTaskWorkflow implements TaskWorkflow {
 
   private final RuntimeService runtime;
-  private final TaskService taskService;
   private final ManagementService management;
   private final RepositoryService repository;
   private final IdentityService identity;
 
   CamundaTaskWorkflow(
-      RuntimeService runtime, TaskService taskService, ManagementService management, RepositoryService repository, IdentityService identity) {
+      RuntimeService runtime, ManagementService management, RepositoryService repository, IdentityService identity) {
     this.runtime = runtime;
-    this.taskService = taskService;
     this.management = management;
     this.repository = repository;
     this.identity = identity;
@@ -72,36 +67,32 @@ class CamundaTaskWorkflow implements TaskWorkflow {
   }
 
   @Override
-  public void offered(ExternalTask task, String userUpn, int ronaTimeoutSeconds) {
-    guarded(task, () -> message(task, MESSAGE_TASK_OFFERED)
-        .setVariable(VAR_OFFERED_USER, userUpn)
-        .setVariable(VAR_RONA_TIMEOUT, seconds(ronaTimeoutSeconds))
-        .correlateWithResult());
+  public void connected(ExternalTask task) {
+    if (task.processInstanceId() == null) {
+      return;
+    }
+    // one indexed read of the instance's message subscriptions; a write only where a diagram waits for it
+    guarded(task, () -> message(task, MESSAGE_TASK_CONNECTED).correlateAllWithResult());
   }
 
   @Override
-  public void offerWithdrawn(ExternalTask task) {
-    guarded(task, () -> message(task, MESSAGE_OFFER_WITHDRAWN).correlateWithResult());
-  }
-
-  @Override
-  public void accepted(ExternalTask task, String userUpn) {
-    guarded(task, () -> taskService.complete(userTask(task, TASK_OFFER).getId(), Map.of(VAR_AGENT, userUpn)));
-  }
-
-  @Override
-  public void offerReassigned(ExternalTask task, String userUpn) {
-    guarded(task, () -> {
-      taskService.setAssignee(userTask(task, TASK_OFFER).getId(), userUpn);
-      // the offer timeout ("Record no answer") reads this variable to know whose offer timed out
-      runtime.setVariable(task.processInstanceId(), VAR_OFFERED_USER, userUpn);
-    });
+  public void ended(ExternalTask task) {
+    if (task.processInstanceId() == null || EndingInstance.is(task.processInstanceId())) {
+      return;
+    }
+    var heard = new java.util.concurrent.atomic.AtomicBoolean();
+    guarded(task, () -> heard.set(!message(task, MESSAGE_TASK_ENDED).correlateAllWithResult().isEmpty()));
+    if (!heard.get()) {
+      // a workflow that does not wait for the end of the agents' work has nothing left to do for the task
+      guarded(task, () -> runtime.deleteProcessInstanceIfExists(
+          task.processInstanceId(), "task completed; its workflow waited for no " + MESSAGE_TASK_ENDED, false, true, false, false));
+    }
   }
 
   /**
-   * An agent's answer can race a timer of the same instance (offer timeout, after-work end): the
-   * engine's optimistic lock then refuses one of them. The caller's transaction rolls back and the
-   * API answers 409.
+   * An agent's answer can race a timer of the same instance (the lifetime end): the engine's
+   * optimistic lock then refuses one of them. The caller's transaction rolls back and the API
+   * answers 409.
    */
   private void guarded(ExternalTask task, Runnable change) {
     try {
@@ -109,28 +100,6 @@ class CamundaTaskWorkflow implements TaskWorkflow {
     } catch (OptimisticLockingException e) {
       throw new ConcurrentChangeException("task " + task.id() + " changed at the same moment in its workflow; read it and try again", e);
     }
-  }
-
-  @Override
-  public void handled(ExternalTask task, int afterWorkSeconds) {
-    var vars = new HashMap<String, Object>();
-    vars.put(VAR_ACW_SECONDS, afterWorkSeconds);
-    vars.put(VAR_ACW_DURATION, seconds(afterWorkSeconds));
-    guarded(task, () -> taskService.complete(userTask(task, TASK_HANDLE).getId(), vars));
-  }
-
-  @Override
-  public void afterWorkEnded(ExternalTask task) {
-    guarded(task, () -> message(task, MESSAGE_AFTER_WORK_ENDED).correlateWithResult());
-  }
-
-  @Override
-  public void afterWorkExtended(ExternalTask task, int seconds) {
-    Job timer = asCumulus(() -> management.createJobQuery().processInstanceId(task.processInstanceId()).activityId(AFTER_WORK_TIMER).singleResult());
-    if (timer == null) {
-      throw new IllegalStateException("task " + task.id() + " has no running after-work timer");
-    }
-    guarded(task, () -> management.setJobDuedate(timer.getId(), Date.from(java.time.Instant.now().plusSeconds(seconds))));
   }
 
   @Override
@@ -182,13 +151,6 @@ class CamundaTaskWorkflow implements TaskWorkflow {
   }
 
   @Override
-  public void mirror(ExternalTask task, Map<String, Object> variables) {
-    if (task.processInstanceId() != null && !EndingInstance.is(task.processInstanceId())) {
-      asCumulus(() -> runtime.setVariables(task.processInstanceId(), variables));
-    }
-  }
-
-  @Override
   public java.util.Set<String> running(java.util.Collection<String> processInstanceIds) {
     if (processInstanceIds.isEmpty()) {
       return java.util.Set.of();
@@ -219,14 +181,5 @@ class CamundaTaskWorkflow implements TaskWorkflow {
     return task.processInstanceId() != null
         ? builder.processInstanceId(task.processInstanceId())
         : builder.processInstanceBusinessKey(task.id());
-  }
-
-  private Task userTask(ExternalTask task, String definitionKey) {
-    Task userTask = asCumulus(() ->
-        taskService.createTaskQuery().processInstanceId(task.processInstanceId()).taskDefinitionKey(definitionKey).singleResult());
-    if (userTask == null) {
-      throw new IllegalStateException("task " + task.id() + " has no open " + definitionKey + " in its workflow");
-    }
-    return userTask;
   }
 }

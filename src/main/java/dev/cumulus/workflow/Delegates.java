@@ -19,8 +19,8 @@ import org.springframework.context.annotation.Configuration;
 class Delegates {
 
   /**
-   * Queue Task: into the service's queue, with the options of its inputs. The offer follows after
-   * commit (message TaskOffered), so offeredUser is cleared for "Offered to an agent?".
+   * Queue Task: into the service's queue, with the options of its inputs. The offer follows right
+   * after commit; from here on distribution is Cumulus's, and the workflow waits ("With the agents").
    */
   @Bean
   JavaDelegate queueTaskDelegate(WorkflowActivities activities) {
@@ -33,7 +33,6 @@ class Delegates {
           in.integer("offerTimeoutSeconds", 5, 3600),
           "created".equals(in.choice("ageFrom", "queued", "created")));
       activities.queue(taskId(execution), options);
-      ExternalTaskProcess.setOffer(execution, Optional.empty());
     });
   }
 
@@ -137,27 +136,13 @@ class Delegates {
     };
   }
 
-  /** Distribute again after an offer ended unanswered. */
-  @Bean
-  JavaDelegate redistributeTaskDelegate(WorkflowSteps steps) {
-    return execution -> ExternalTaskProcess.setOffer(execution, steps.redistribute(taskId(execution)));
-  }
-
-  /** The offer timed out: records RONA for the offered agent. */
-  @Bean
-  JavaDelegate recordRonaDelegate(WorkflowSteps steps) {
-    return execution ->
-        steps.recordRona(taskId(execution), (String) execution.getVariable(ExternalTaskProcess.VAR_OFFERED_USER));
-  }
-
+  /**
+   * The lifetime ended: a task that still waits for an agent expires ({@code expired} true; the
+   * diagram then ends the instance); one an agent works on is left to them ({@code expired} false).
+   */
   @Bean
   JavaDelegate expireTaskDelegate(WorkflowSteps steps) {
-    return execution -> steps.expire(taskId(execution));
-  }
-
-  @Bean
-  JavaDelegate closeTaskDelegate(WorkflowSteps steps) {
-    return execution -> steps.close(taskId(execution));
+    return execution -> Inputs.output(execution, "expired", steps.expire(taskId(execution)));
   }
 
   private static String taskId(DelegateExecution execution) {

@@ -11,21 +11,20 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.instance.BoundaryEvent;
-import org.camunda.bpm.model.bpmn.instance.IntermediateCatchEvent;
-import org.camunda.bpm.model.bpmn.instance.Message;
 import org.camunda.bpm.model.bpmn.instance.BaseElement;
 import org.camunda.bpm.model.bpmn.instance.Process;
 import org.camunda.bpm.model.bpmn.instance.ServiceTask;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputOutput;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputParameter;
-import org.camunda.bpm.model.bpmn.instance.UserTask;
+import org.camunda.bpm.model.bpmn.instance.ReceiveTask;
 import org.camunda.bpm.model.xml.instance.ModelElementInstance;
 
 /**
- * What a Cumulus workflow must contain so that offers, answers, after-work and lifetime changes
- * reach it (docs/workflows.md, "The workflow contract"): the elements the application drives by id, and the
- * messages it correlates. The sample workflows share these by copying the default workflow's
- * "Find an agent" part and what follows it.
+ * What a Cumulus workflow must contain so that Cumulus can hand it the task and hear of its end
+ * (docs/workflows.md, "The workflow contract"): a Queue Task that puts the task into the queue, the
+ * receive task where the instance waits while the agents work on the task (message TaskEnded), and
+ * the lifetime timer on it. Distribution itself (offers, answers, after-work) is Cumulus's and has no
+ * element in the diagram.
  */
 final class WorkflowContract {
 
@@ -37,15 +36,26 @@ final class WorkflowContract {
     if (model.getModelElementsByType(Process.class).stream().noneMatch(Process::isExecutable)) {
       breaches.add("no executable process (isExecutable=\"true\")");
     }
-    require(model, ExternalTaskProcess.TASK_OFFER, UserTask.class, "the user task offered to the agent", breaches);
-    require(model, ExternalTaskProcess.TASK_HANDLE, UserTask.class, "the user task the agent handles", breaches);
-    require(model, ExternalTaskProcess.EXPIRY_TIMER, BoundaryEvent.class, "the lifetime timer at ${expiresAt}", breaches);
-    require(model, ExternalTaskProcess.AFTER_WORK_TIMER, IntermediateCatchEvent.class, "the after-work timer", breaches);
-    Set<String> messages = model.getModelElementsByType(Message.class).stream().map(Message::getName).collect(Collectors.toSet());
-    for (String message : List.of(
-        ExternalTaskProcess.MESSAGE_TASK_OFFERED, ExternalTaskProcess.MESSAGE_OFFER_WITHDRAWN, ExternalTaskProcess.MESSAGE_AFTER_WORK_ENDED)) {
-      if (!messages.contains(message)) {
-        breaches.add("no message '" + message + "' (Cumulus correlates it)");
+    if (model.getModelElementsByType(ServiceTask.class).stream().noneMatch(t -> "${queueTaskDelegate}".equals(t.getCamundaDelegateExpression()))) {
+      breaches.add("no Queue Task (a service task with delegate expression ${queueTaskDelegate}): the task would never be queued");
+    }
+    ModelElementInstance wait = model.getModelElementById(ExternalTaskProcess.TASK_WITH_AGENTS);
+    if (!(wait instanceof ReceiveTask receive)) {
+      breaches.add("no ReceiveTask with id '" + ExternalTaskProcess.TASK_WITH_AGENTS + "' (where the instance waits while the agents work on the task)");
+    } else if (receive.getMessage() == null || !ExternalTaskProcess.MESSAGE_TASK_ENDED.equals(receive.getMessage().getName())) {
+      breaches.add("the receive task '" + ExternalTaskProcess.TASK_WITH_AGENTS + "' must wait for the message '"
+          + ExternalTaskProcess.MESSAGE_TASK_ENDED + "' (Cumulus correlates it when the task is completed)");
+    }
+    ModelElementInstance timer = model.getModelElementById(ExternalTaskProcess.EXPIRY_TIMER);
+    if (!(timer instanceof BoundaryEvent boundary)) {
+      breaches.add("no BoundaryEvent with id '" + ExternalTaskProcess.EXPIRY_TIMER + "' (the lifetime timer at ${expiresAt})");
+    } else {
+      if (boundary.getAttachedTo() == null || !ExternalTaskProcess.TASK_WITH_AGENTS.equals(boundary.getAttachedTo().getId())) {
+        breaches.add("the lifetime timer '" + ExternalTaskProcess.EXPIRY_TIMER + "' must be attached to '" + ExternalTaskProcess.TASK_WITH_AGENTS + "'");
+      }
+      if (boundary.cancelActivity()) {
+        breaches.add("the lifetime timer '" + ExternalTaskProcess.EXPIRY_TIMER
+            + "' must be non-interrupting: a task an agent works on does not expire, and its workflow keeps waiting for its end");
       }
     }
     return breaches;
@@ -133,12 +143,5 @@ final class WorkflowContract {
       }
     }
     return inputs;
-  }
-
-  private static void require(BpmnModelInstance model, String id, Class<?> type, String what, List<String> breaches) {
-    ModelElementInstance element = model.getModelElementById(id);
-    if (element == null || !type.isInstance(element)) {
-      breaches.add("no " + type.getSimpleName() + " with id '" + id + "' (" + what + ")");
-    }
   }
 }

@@ -50,7 +50,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
       // its webhook receivers listen on loopback: allowed by name, as docs/api.md ("Webhooks") says to
       "cumulus.webhooks.allowed-hosts=127.0.0.1",
       "cumulus.demo.enabled=true",
-      "camunda.bpm.job-execution.enabled=false"
+      "camunda.bpm.job-execution.enabled=false", "cumulus.distribution.timers-enabled=false"
     })
 class ConnectorContractIT {
 

@@ -207,12 +207,12 @@ class CockpitBrowserIT {
     press(browser.findElement(By.cssSelector("form button[type='submit']")));
   }
 
-  /** The instance's page renders its diagram (the offer step as an element of it) and its variables. */
+  /** The instance's page renders its diagram (the wait with the agents as an element of it) and its variables. */
   private void openInstance(String instance) {
     wait(Duration.ofSeconds(30)).until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("input[ng-model='username']")));
     browser.get(base + "/camunda/app/cockpit/default/#/process-instance/" + instance + "/runtime");
-    wait(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".djs-element[data-element-id='Task_QueueTask']")));
-    wait(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.xpath("//*[normalize-space(text())='distributionPriority']")));
+    wait(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".djs-element[data-element-id='Task_WithAgents']")));
+    wait(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.xpath("//*[normalize-space(text())='serviceUpn']")));
   }
 
   private void press(org.openqa.selenium.WebElement button) {

@@ -28,7 +28,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
     properties = {
       "spring.datasource.url=jdbc:h2:mem:console-pages-it;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
       "cumulus.demo.enabled=false",
-      "camunda.bpm.job-execution.enabled=false"
+      "camunda.bpm.job-execution.enabled=false", "cumulus.distribution.timers-enabled=false"
     })
 class ConsolePagesIT {
 
@@ -40,6 +40,7 @@ class ConsolePagesIT {
   @LocalServerPort int port;
   @Autowired JdbcTemplate jdbc;
   @Autowired ManagementService management;
+  @Autowired dev.cumulus.lifecycle.DistributionTimers timers;
 
   String base;
   Scenario scenario;
@@ -212,8 +213,7 @@ class ConsolePagesIT {
     String supervisor = scenario.supervisor("sue", service);
     scenario.available(agent);
     String missed = create(service, "missed");
-    String instance = flow.get("/v1/ExternalTasks/" + missed).text("processInstanceId");
-    management.executeJob(management.createJobQuery().processInstanceId(instance).activityId("BoundaryEvent_OfferTimedOut").singleResult().getId());
+    assertThat(timers.fireOfferTimeout(missed, null)).isTrue();
 
     // then My Sessions says why they are Away, and so does the dashboard
     var page = loggedIn(agent);

@@ -23,13 +23,15 @@ import org.springframework.boot.test.web.server.LocalServerPort;
     properties = {
       "spring.datasource.url=jdbc:h2:mem:features-it;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
       "cumulus.demo.enabled=false",
-      "camunda.bpm.job-execution.enabled=false",
+      "camunda.bpm.job-execution.enabled=false", "cumulus.distribution.timers-enabled=false",
       "cumulus.distribution.sweep-interval=PT0.2S"
     })
 class DistributionFeaturesIT {
 
   @LocalServerPort int port;
   @Autowired ManagementService management;
+  @Autowired dev.cumulus.lifecycle.DistributionTimers timers;
+  @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc;
   Scenario scenario;
   Api flow;
 
@@ -78,9 +80,7 @@ class DistributionFeaturesIT {
     String service = scenario.service("bc2", List.of(a, b), map("distributionType", "Broadcast", "persistentRona", true));
     scenario.available(a, b);
     String id = create(service);
-    var timer = management.createJobQuery().processInstanceId(task(id).path("processInstanceId").asText()).activityId("BoundaryEvent_OfferTimedOut").singleResult();
-
-    management.executeJob(timer.getId());
+    fireOfferTimeout(id);
 
     JsonNode again = task(id);
     assertThat(again.path("state").asText()).isEqualTo("Offered");
@@ -180,10 +180,7 @@ class DistributionFeaturesIT {
   }
 
   private void fireOfferTimeout(String taskId) {
-    var timer =
-        management.createJobQuery().processInstanceId(task(taskId).path("processInstanceId").asText()).activityId("BoundaryEvent_OfferTimedOut")
-            .singleResult();
-    management.executeJob(timer.getId());
+    assertThat(timers.fireOfferTimeout(taskId, null)).as("an offer of " + taskId + " timed out").isTrue();
   }
 
   @Test
@@ -321,7 +318,7 @@ class DistributionFeaturesIT {
     scenario.as(a).post("/v1/ExternalTasks/" + t1 + "/complete", null);
     assertThat(scenario.as(a).post("/v1/ExternalTasks/" + t1 + "/complete", null).status()).as("no early end").isEqualTo(409);
     assertThat(scenario.as(a).post("/v1/ExternalTasks/" + t1 + "/after-work/extend", null).status()).as("no extension").isEqualTo(409);
-    management.executeJob(management.createJobQuery().processInstanceId(task(t1).path("processInstanceId").asText()).singleResult().getId());
+    assertThat(timers.fireAfterWorkEnd(t1)).isTrue();
 
     String t2 = create(flexible);
     scenario.as(a).post("/v1/ExternalTasks/" + t2 + "/accept", null);
@@ -329,8 +326,8 @@ class DistributionFeaturesIT {
     var extended = scenario.as(a).post("/v1/ExternalTasks/" + t2 + "/after-work/extend", map("seconds", 90));
 
     assertThat(extended.status()).as(extended.toString()).isEqualTo(200);
-    var timer = management.createJobQuery().processInstanceId(task(t2).path("processInstanceId").asText()).singleResult();
-    assertThat(timer.getDuedate().toInstant()).isAfter(java.time.Instant.now().plusSeconds(80));
+    var due = jdbc.queryForObject("select due_at from after_work where task_id = ?", java.time.OffsetDateTime.class, t2);
+    assertThat(due.toInstant()).isAfter(java.time.Instant.now().plusSeconds(80));
     assertThat(scenario.as(a).post("/v1/ExternalTasks/" + t2 + "/after-work/extend", null).status()).as("once").isEqualTo(409);
     assertThat(events(extended.body())).endsWith("AfterWorkStarted", "AfterWorkExtended");
   }

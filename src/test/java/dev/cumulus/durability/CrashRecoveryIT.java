@@ -61,7 +61,7 @@ class CrashRecoveryIT {
       JsonNode task = flow.get("/v1/ExternalTasks/" + id).body();
       assertThat(task.path("state").asText()).isEqualTo("Queued");
       String instance = task.path("processInstanceId").asText();
-      var waiting = admin.get("/engine-rest/execution?processInstanceId=" + instance + "&activityId=Event_WaitForAgent");
+      var waiting = admin.get("/engine-rest/execution?processInstanceId=" + instance + "&activityId=Task_WithAgents");
       assertThat(waiting.body().size()).as("instance of " + id + " waits for an agent").isEqualTo(1);
     }
 

@@ -463,9 +463,9 @@ sealed interface Action {
   /** Fires a timer of the task's workflow now: RONA, lifetime end, or after-work end. */
   record Timer(Kind kind, String label) implements Action {
     enum Kind {
-      RONA(Driver.RONA_TIMER),
+      RONA(Driver.OFFER_DUE),
       EXPIRY(Driver.EXPIRY_TIMER),
-      AFTER_WORK(Driver.AFTER_WORK_TIMER);
+      AFTER_WORK(Driver.AFTER_WORK_DUE);
 
       final String activity;
 
@@ -538,9 +538,9 @@ sealed interface Action {
       return d.asSystem(
           () -> {
             switch (kind) {
-              case CLOSE -> d.steps.close(t.id);
+              case CLOSE -> d.timers.fireAfterWorkEnd(t.id);
               case EXPIRE -> d.steps.expire(t.id);
-              case RECORD_RONA -> d.steps.recordRona(t.id, w.agents.get(agent).upn);
+              case RECORD_RONA -> d.timers.fireOfferTimeout(t.id, w.agents.get(agent).upn);
               case WORKFLOW_ENDED -> d.steps.workflowEnded(t.id, "system", "late");
             }
             return Result.ok();

@@ -196,7 +196,22 @@ final class Db {
               .add(rs.getString(2) + "@" + rs.getString(3));
         },
         args);
+    // distribution's own timers, in Cumulus's rows: shown beside the instance's as OfferDue and AfterWorkDue
+    var instanceOf = new HashMap<String, String>();
+    tasks.stream().filter(t -> t.processInstanceId() != null).forEach(t -> instanceOf.put(t.id(), t.processInstanceId()));
+    if (!instanceOf.isEmpty()) {
+      Object[] taskIds = instanceOf.keySet().toArray();
+      String taskMarks = marks(instanceOf.keySet());
+      jdbc.query("select distinct task_id from offer where due_at is not null and task_id in (" + taskMarks + ")",
+          rs -> { timersOf(result, instanceOf.get(rs.getString(1))).add(Driver.OFFER_DUE); }, taskIds);
+      jdbc.query("select task_id from after_work where task_id in (" + taskMarks + ")",
+          rs -> { timersOf(result, instanceOf.get(rs.getString(1))).add(Driver.AFTER_WORK_DUE); }, taskIds);
+    }
     return result;
+  }
+
+  private static Set<String> timersOf(Map<String, Instance> instances, String id) {
+    return instances.computeIfAbsent(id, k -> new Instance(k + " (ended!)", new TreeSet<>(), new ArrayList<>())).timers();
   }
 
   /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cumulus.distribution.ServiceAdmin;
 import dev.cumulus.distribution.UserAdmin;
 import dev.cumulus.lifecycle.ExternalTaskService;
+import dev.cumulus.lifecycle.DistributionTimers;
 import dev.cumulus.lifecycle.WorkflowSteps;
 import dev.cumulus.security.Role;
 import dev.cumulus.web.ApiException;
@@ -28,24 +29,27 @@ final class Driver {
   static final String ADMIN = "admin";
   static final String PASSWORD = "secret1";
 
-  /** Timer activities of the default workflow. */
-  static final String RONA_TIMER = "BoundaryEvent_OfferTimedOut";
+  /** The lifetime timer of the default workflow (a BPMN timer: workflow). */
   static final String EXPIRY_TIMER = "BoundaryEvent_Expired";
-  static final String AFTER_WORK_TIMER = "Event_AfterWorkElapsed";
+  /** Distribution's own timers (due times in Cumulus's rows), named as Db shows them beside the instance's. */
+  static final String OFFER_DUE = "OfferDue";
+  static final String AFTER_WORK_DUE = "AfterWorkDue";
 
   final ExternalTaskService tasks;
   final UserAdmin users;
   final ServiceAdmin services;
   final WorkflowSteps steps;
+  final DistributionTimers timers;
   final ManagementService management;
   final ObjectMapper json;
   final Db db;
 
-  Driver(ExternalTaskService tasks, UserAdmin users, ServiceAdmin services, WorkflowSteps steps, ManagementService management, ObjectMapper json, Db db) {
+  Driver(ExternalTaskService tasks, UserAdmin users, ServiceAdmin services, WorkflowSteps steps, DistributionTimers timers, ManagementService management, ObjectMapper json, Db db) {
     this.tasks = tasks;
     this.users = users;
     this.services = services;
     this.steps = steps;
+    this.timers = timers;
     this.management = management;
     this.json = json;
     this.db = db;
@@ -116,6 +120,12 @@ final class Driver {
   Result fireTimer(World.TaskModel task, String activityId) {
     return asSystem(
         () -> {
+          if (OFFER_DUE.equals(activityId)) {
+            return timers.fireOfferTimeout(task.id, null) ? Result.ok() : new Result.Ok("", "no offer timed out although the task is " + task.state);
+          }
+          if (AFTER_WORK_DUE.equals(activityId)) {
+            return timers.fireAfterWorkEnd(task.id) ? Result.ok() : new Result.Ok("", "no after-work ended although the task is " + task.state);
+          }
           if (task.processInstanceId == null) {
             task.processInstanceId = db.processInstanceOf(task.id);
           }

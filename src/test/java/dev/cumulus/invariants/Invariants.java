@@ -754,15 +754,19 @@ final class Invariants {
     return true;
   }
 
-  /** What each state looks like in the default workflow: its timers and its open user task. */
+  /**
+   * What each state looks like: the default workflow's lifetime timer while the instance waits with
+   * the agents (nothing fires it in a stream once an agent has the task), and distribution's own due
+   * times beside it. No state has a user task: the engine is not involved in distribution.
+   */
   private static final Map<String, Set<String>> TIMERS =
       Map.of(
           "Queued", Set.of(Driver.EXPIRY_TIMER),
-          "Offered", Set.of(Driver.EXPIRY_TIMER, Driver.RONA_TIMER),
-          "Connected", Set.of(),
-          "AfterWork", Set.of(Driver.AFTER_WORK_TIMER));
+          "Offered", Set.of(Driver.EXPIRY_TIMER, Driver.OFFER_DUE),
+          "Connected", Set.of(Driver.EXPIRY_TIMER),
+          "AfterWork", Set.of(Driver.EXPIRY_TIMER, Driver.AFTER_WORK_DUE));
 
-  private static final Map<String, String> USER_TASK = Map.of("Offered", "Task_Offer", "Connected", "Task_Handle");
+  private static final Map<String, String> USER_TASK = Map.of();
 
   /**
    * The process instance is where the task's state says: the right timers, the user task assigned to

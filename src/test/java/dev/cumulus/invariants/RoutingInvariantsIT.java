@@ -63,7 +63,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
     properties = {
       "spring.datasource.url=jdbc:h2:mem:invariants-it;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
       "cumulus.demo.enabled=false",
-      "camunda.bpm.job-execution.enabled=false",
+      "camunda.bpm.job-execution.enabled=false", "cumulus.distribution.timers-enabled=false",
       "cumulus.distribution.sweep-interval=PT1H",
       // the repair job would quietly re-queue, recount and cancel what the invariants must see
       "cumulus.distribution.repair-interval=PT1H"
@@ -77,6 +77,7 @@ class RoutingInvariantsIT {
   @Autowired UserAdmin users;
   @Autowired ServiceAdmin services;
   @Autowired WorkflowSteps steps;
+  @Autowired dev.cumulus.lifecycle.DistributionTimers timers;
   @Autowired ManagementService management;
   @Autowired ObjectMapper json;
   @Autowired JdbcTemplate jdbc;
@@ -117,7 +118,7 @@ class RoutingInvariantsIT {
     }
 
     var db = new Db(jdbc, json);
-    var runner = new StreamRunner(new Driver(tasks, users, services, steps, management, json, db), db, distribution.refusalCooldown(), tolerated);
+    var runner = new StreamRunner(new Driver(tasks, users, services, steps, timers, management, json, db), db, distribution.refusalCooldown(), tolerated);
     long started = System.nanoTime();
     int stepCount = 0;
     int offers = 0;

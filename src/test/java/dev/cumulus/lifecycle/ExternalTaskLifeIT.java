@@ -31,12 +31,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
       // its webhook receivers listen on loopback: allowed by name, as docs/api.md ("Webhooks") says to
       "cumulus.webhooks.allowed-hosts=127.0.0.1",
       "cumulus.demo.enabled=false",
-      "camunda.bpm.job-execution.enabled=false"
+      "camunda.bpm.job-execution.enabled=false", "cumulus.distribution.timers-enabled=false"
     })
 class ExternalTaskLifeIT {
 
   @LocalServerPort int port;
   @Autowired ManagementService management;
+  @Autowired dev.cumulus.lifecycle.DistributionTimers timers;
+  @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc;
 
   Scenario scenario;
   Api flow;
@@ -46,7 +48,7 @@ class ExternalTaskLifeIT {
   void setUp() {
     scenario = new Scenario("http://127.0.0.1:" + port);
     flow = Api.flow("http://127.0.0.1:" + port);
-    probe = new TaskProbe(flow, management);
+    probe = new TaskProbe(flow, management, timers, jdbc);
   }
 
   @Test
@@ -73,7 +75,7 @@ class ExternalTaskLifeIT {
     assertThat(scenario.as(bob).post("/v1/ExternalTasks/" + id + "/complete", null).text("state")).isEqualTo("AfterWork");
     assertThat(agent(bob).path("activeTasks").asInt()).isEqualTo(1);
 
-    fireTimer(id, "Event_AfterWorkElapsed");
+    fireTimer(id, TaskProbe.AFTER_WORK_DUE);
 
     JsonNode done = task(id);
     assertThat(done.path("state").asText()).isEqualTo("Completed");
@@ -108,7 +110,7 @@ class ExternalTaskLifeIT {
       String id = create(map("serviceUpn", service, "preferredUsers", List.of(map("upn", bob))));
       scenario.as(bob).post("/v1/ExternalTasks/" + id + "/accept", null);
       scenario.as(bob).post("/v1/ExternalTasks/" + id + "/complete", null);
-      fireTimer(id, "Event_AfterWorkElapsed");
+      fireTimer(id, TaskProbe.AFTER_WORK_DUE);
 
       var expected = List.of("Created", "Queued", "Offered", "Accepted", "AfterWorkStarted", "Completed");
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> received.size() >= expected.size());
@@ -148,10 +150,9 @@ class ExternalTaskLifeIT {
     scenario.available(alice);
     String id = create(map("serviceUpn", service));
     assertThat(task(id).path("assignedUserUpn").asText()).isEqualTo(alice);
-    Job rona = probe.job(id, "BoundaryEvent_OfferTimedOut");
-    assertThat(rona.getDuedate().toInstant()).isBetween(Instant.now().plusSeconds(3), Instant.now().plusSeconds(6));
+    assertThat(probe.offerDueAt(id)).isBetween(Instant.now().plusSeconds(3), Instant.now().plusSeconds(6));
 
-    management.executeJob(rona.getId());
+    probe.fireTimer(id, TaskProbe.OFFER_DUE);
 
     JsonNode task = task(id);
     assertThat(task.path("state").asText()).isEqualTo("Queued");

@@ -18,7 +18,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
     properties = {
       "spring.datasource.url=jdbc:h2:mem:cooldown-it;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
       "cumulus.demo.enabled=false",
-      "camunda.bpm.job-execution.enabled=false",
+      "camunda.bpm.job-execution.enabled=false", "cumulus.distribution.timers-enabled=false",
       "cumulus.distribution.refusal-cooldown=PT2S",
       "cumulus.distribution.sweep-interval=PT0.2S"
     })

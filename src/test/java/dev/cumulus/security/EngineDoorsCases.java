@@ -101,14 +101,14 @@ abstract class EngineDoorsCases {
     var read = sup.get("/engine-rest/process-instance?businessKey=" + offered);
     var variables = sup.get("/engine-rest/process-instance/" + instance + "/variables");
     var history = sup.get("/engine-rest/history/process-instance?processInstanceId=" + instance);
-    var change = sup.post("/engine-rest/process-instance/" + instance + "/variables", map("modifications", map("state", map("value", "Completed"))));
+    var change = sup.post("/engine-rest/process-instance/" + instance + "/variables", map("modifications", map("serviceUpn", map("value", "elsewhere@contoso.com"))));
     var suspend = sup.put("/engine-rest/process-instance/" + instance + "/suspended", map("suspended", true));
     var cancel = sup.delete("/engine-rest/process-instance/" + instance + "?skipCustomListeners=true");
 
     assertThat(read.status()).isEqualTo(200);
     assertThat(read.body()).hasSize(1);
     assertThat(variables.status()).isEqualTo(200);
-    assertThat(variables.body().path("state").path("value").asText()).isEqualTo("Offered");
+    assertThat(variables.body().path("serviceUpn").path("value").asText()).isEqualTo(service);
     assertThat(history.body()).hasSize(1);
     assertThat(change.status()).as(change.toString()).isEqualTo(403);
     assertThat(suspend.status()).as(suspend.toString()).isEqualTo(403);

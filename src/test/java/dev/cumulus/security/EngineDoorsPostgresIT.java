@@ -11,7 +11,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @ActiveProfiles("postgres")
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"cumulus.demo.enabled=false", "camunda.bpm.job-execution.enabled=false"})
+    properties = {"cumulus.demo.enabled=false", "camunda.bpm.job-execution.enabled=false", "cumulus.distribution.timers-enabled=false"})
 class EngineDoorsPostgresIT extends EngineDoorsCases {
 
   @DynamicPropertySource

@@ -41,7 +41,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
     properties = {
       "spring.datasource.url=jdbc:h2:mem:input-fuzz-it;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
       "cumulus.demo.enabled=false",
-      "camunda.bpm.job-execution.enabled=false",
+      "camunda.bpm.job-execution.enabled=false", "cumulus.distribution.timers-enabled=false",
       "camunda.bpm.metrics.enabled=false",
       "cumulus.distribution.sweep-interval=PT1H",
       "cumulus.distribution.repair-interval=PT1H",

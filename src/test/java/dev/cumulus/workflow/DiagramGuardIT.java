@@ -22,7 +22,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
     properties = {
       "spring.datasource.url=jdbc:h2:mem:diagram-guard-it;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
       "cumulus.demo.enabled=false",
-      "camunda.bpm.job-execution.enabled=false"
+      "camunda.bpm.job-execution.enabled=false", "cumulus.distribution.timers-enabled=false"
     })
 class DiagramGuardIT {
 
@@ -107,13 +107,13 @@ class DiagramGuardIT {
   @Test
   void cumulusOwnDeploymentAnswersProblemJsonNamingTheElementAndTheRule() throws Exception {
     String sample = Files.readString(Path.of("bpmn/external-task.bpmn"))
-        .replace("${offeredUser != null}", "${execution.getVariable('offeredUser') != null}");
+        .replace("${expired}", "${execution.getVariable('expired')}");
     var refused = admin.upload("/v1/workflows", "file", "external-task.bpmn", sample);
     assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
     assertThat(refused.contentType()).startsWith("application/problem+json");
     assertThat(refused.body().at("/errors/0/field").asText()).isEqualTo("file");
     assertThat(refused.body().at("/errors/0/rule").asText()).isEqualTo(DiagramCheck.PLAIN_EXPRESSIONS);
     assertThat(refused.body().at("/errors/0/message").asText())
-        .startsWith("Flow_Offered: conditionExpression '${execution.getVariable('offeredUser') != null}': 'execution' is the engine's own object");
+        .startsWith("Flow_TaskExpired: conditionExpression '${execution.getVariable('expired')}': 'execution' is the engine's own object");
   }
 }

@@ -32,7 +32,7 @@ class DiagramPicturesTest {
   @Test
   void aPictureShowsEveryNamedElement() {
     String svg = DiagramSvg.render(Path.of("bpmn/escalation.bpmn"));
-    assertThat(svg).contains("Raise priority", "Transfer to", "Offer to agent", "Cancel task", "Handle task")
+    assertThat(svg).contains("Raise priority", "Transfer to", "Queue task", "With the agents", "Cancel task")
         .startsWith("<svg");
   }
 }

@@ -49,20 +49,21 @@ class SampleWorkflowsProcessTest {
   private final Map<String, String> parameters = new HashMap<>();
   /** Availability Check's answer per service (null: the task's own). */
   private final Map<String, String> availability = new HashMap<>();
-  private String freeAgent;
+  /** The task's state as Check Task and Expire Task see it. */
+  private String taskState = "Queued";
 
   @BeforeEach
   void standInActivities() {
     ClockUtil.setCurrentTime(Date.from(NOW));
-    Mocks.register("queueTaskDelegate", (JavaDelegate) execution -> {
-      record(execution, "queueTask");
-      execution.setVariable("offeredUser", freeAgent);
-      execution.setVariable("ronaTimeout", "PT20S");
+    Mocks.register("queueTaskDelegate", (JavaDelegate) execution -> record(execution, "queueTask"));
+    Mocks.register("expireTaskDelegate", (JavaDelegate) execution -> {
+      record(execution, "expireTask");
+      Inputs.output(execution, "expired", "Queued".equals(taskState));
     });
-    Mocks.register("redistributeTaskDelegate", (JavaDelegate) execution -> record(execution, "redistributeTask"));
-    Mocks.register("recordRonaDelegate", (JavaDelegate) execution -> record(execution, "recordRona"));
-    Mocks.register("expireTaskDelegate", (JavaDelegate) execution -> record(execution, "expireTask"));
-    Mocks.register("closeTaskDelegate", (JavaDelegate) execution -> record(execution, "closeTask"));
+    Mocks.register("checkTaskDelegate", (JavaDelegate) execution -> {
+      record(execution, "checkTask");
+      Inputs.output(execution, "taskState", taskState);
+    });
     Mocks.register("updatePriorityDelegate", (JavaDelegate) execution -> record(execution, "updatePriority"));
     Mocks.register("transferTaskDelegate", (JavaDelegate) execution -> record(execution, "transfer"));
     Mocks.register("cancelTaskDelegate", (JavaDelegate) execution -> record(execution, "cancelTask"));
@@ -109,41 +110,42 @@ class SampleWorkflowsProcessTest {
   void escalationRaisesThePriorityAfterNThenTransfersAfterMWhileTheTaskWaits() {
     // given a task nobody takes
     ProcessInstance pi = start("EscalationProcess", "task-1");
-    assertThat(pi).isWaitingAt("Event_WaitForAgent");
+    assertThat(pi).isWaitingAt("Task_WithAgents");
     assertThat(job("BoundaryEvent_RaisePriority").getDuedate()).isEqualTo(Date.from(NOW.plus(Duration.ofMinutes(5))));
     assertThat(job("BoundaryEvent_TransferToOverflow").getDuedate()).isEqualTo(Date.from(NOW.plus(Duration.ofMinutes(15))));
 
     // when it waited N minutes, then its priority goes up one step, and it still waits
     execute(job("BoundaryEvent_RaisePriority"));
     assertThat(calls).containsExactly("queueTask", "updatePriority highestPriority=High raiseBy=1");
-    assertThat(pi).isWaitingAt("Event_WaitForAgent");
+    assertThat(pi).isWaitingAt("Task_WithAgents");
 
     // when it waited M minutes, then it moves to the overflow service, and still waits (there)
     execute(job("BoundaryEvent_TransferToOverflow"));
     assertThat(calls).last().isEqualTo("transfer serviceUpn=sales@contoso.com");
-    assertThat(pi).isWaitingAt("Event_WaitForAgent")
+    assertThat(pi).isWaitingAt("Task_WithAgents")
         .hasPassed("Task_RaisePriority", "EndEvent_PriorityRaised", "Task_TransferToOverflow", "EndEvent_Transferred");
     assertThat(job("BoundaryEvent_Expired")).isNotNull();
   }
 
   @Test
   @Deployment(resources = ESCALATION)
-  void escalationStopsOnceAnAgentAcceptedAndTheTaskCompletesAsUsual() {
-    // given an agent is free
-    freeAgent = "alice@contoso.com";
+  void escalationTimersChangeNothingOnceAnAgentHasTheTaskAndItCompletesAsUsual() {
+    // given a task an agent accepted (Cumulus's own business: the instance keeps waiting)
     ProcessInstance pi = start("EscalationProcess", "task-2");
-    assertThat(pi).isWaitingAt("Task_Offer");
+    taskState = "Connected";
 
-    // when she accepts
-    complete(task(), withVariables("agent", "alice@contoso.com"));
+    // when the escalation timers fire, the activities leave a task an agent has as it is (they answer so)
+    execute(job("BoundaryEvent_RaisePriority", pi));
+    execute(job("BoundaryEvent_TransferToOverflow", pi));
+    // and when the lifetime ends, the task is not cancelled
+    execute(job("BoundaryEvent_Expired", pi));
+    assertThat(pi).isWaitingAt("Task_WithAgents").hasPassed("EndEvent_AgentOnIt").hasNotPassed("Task_CancelTask");
 
-    // then no escalation timer is left, and the task closes after handling
-    assertThat(pi).isWaitingAt("Task_Handle");
-    assertThat(jobQuery().count()).isZero();
-    complete(task());
-    execute(job("Event_AfterWorkElapsed"));
-    assertThat(pi).isEnded().hasPassed("EndEvent_Completed").hasNotPassed("Task_RaisePriority", "Task_TransferToOverflow");
-    assertThat(calls).containsExactly("queueTask", "closeTask");
+    // when the task is completed, then the instance ends as Completed
+    runtimeService().createMessageCorrelation("TaskEnded").processInstanceId(pi.getId()).correlate();
+    assertThat(pi).isEnded().hasPassed("EndEvent_Completed");
+    assertThat(calls).containsExactly(
+        "queueTask", "updatePriority highestPriority=High raiseBy=1", "transfer serviceUpn=sales@contoso.com", "checkTask");
   }
 
   @Test
@@ -156,8 +158,8 @@ class SampleWorkflowsProcessTest {
     execute(job("BoundaryEvent_Expired", pi));
 
     // then it is cancelled with the reason instead of expiring, and nothing is left to fire
-    assertThat(pi).isEnded().hasPassedInOrder("BoundaryEvent_Expired", "Task_CancelTask", "EndEvent_Cancelled");
-    assertThat(calls).containsExactly("queueTask", "cancelTask reason=lifetime ended before an agent took it");
+    assertThat(pi).isEnded().hasPassedInOrder("BoundaryEvent_Expired", "Task_CheckLifetime", "Task_CancelTask", "EndEvent_Cancelled");
+    assertThat(calls).containsExactly("queueTask", "checkTask", "cancelTask reason=lifetime ended before an agent took it");
     assertThat(jobQuery().count()).isZero();
   }
 
@@ -179,7 +181,7 @@ class SampleWorkflowsProcessTest {
     // when the time has come, then it is queued, its age counting from its creation
     execute(job("Event_WaitUntilStart"));
     assertThat(calls).last().isEqualTo("queueTask ageFrom=created");
-    assertThat(pi).isWaitingAt("Event_WaitForAgent")
+    assertThat(pi).isWaitingAt("Task_WithAgents")
         .hasPassedInOrder("Task_ReadStartTime", "Gateway_StartTimeGiven", "Event_WaitUntilStart", "Gateway_JoinStart", "Task_QueueTask");
   }
 
@@ -188,7 +190,7 @@ class SampleWorkflowsProcessTest {
   void delayedStartQueuesAtOnceWithoutAStartTime() {
     ProcessInstance pi = start("DelayedStartProcess", "task-5");
 
-    assertThat(pi).isWaitingAt("Event_WaitForAgent").hasNotPassed("Event_WaitUntilStart");
+    assertThat(pi).isWaitingAt("Task_WithAgents").hasNotPassed("Event_WaitUntilStart");
     assertThat(calls).containsExactly("checkParameter parameterName=startAt", "queueTask ageFrom=created");
   }
 
@@ -200,7 +202,7 @@ class SampleWorkflowsProcessTest {
     parameters.put("details", "{\"order\": 4711}");
     ProcessInstance pi = start("WaitForFlowProcess", "task-6");
 
-    assertThat(pi).isWaitingAt("Event_WaitForAgent").hasNotPassed("Task_WaitForDetails");
+    assertThat(pi).isWaitingAt("Task_WithAgents").hasNotPassed("Task_WaitForDetails");
     assertThat(calls).containsExactly("checkParameter parameterName=details", "queueTask");
   }
 
@@ -211,7 +213,7 @@ class SampleWorkflowsProcessTest {
     ProcessInstance pi = start("WaitForFlowProcess", "task-7");
     assertThat(pi).isWaitingAt("Task_WaitForDetails");
     assertThat(job("BoundaryEvent_DetailsTimedOut").getDuedate()).isEqualTo(Date.from(NOW.plus(Duration.ofMinutes(10))));
-    CamundaTaskWorkflow workflow = new CamundaTaskWorkflow(runtimeService(), taskService(), managementService(), repositoryService(), identityService());
+    CamundaTaskWorkflow workflow = new CamundaTaskWorkflow(runtimeService(), managementService(), repositoryService(), identityService());
 
     // when another parameter is set, then it keeps waiting
     workflow.parameterSet(runningTask("task-7", pi), "orderStatus");
@@ -221,7 +223,7 @@ class SampleWorkflowsProcessTest {
     workflow.parameterSet(runningTask("task-7", pi), "details");
 
     // then the task is queued and the timeout is gone
-    assertThat(pi).isWaitingAt("Event_WaitForAgent").hasPassedInOrder("Task_WaitForDetails", "Gateway_JoinDetails", "Task_QueueTask")
+    assertThat(pi).isWaitingAt("Task_WithAgents").hasPassedInOrder("Task_WaitForDetails", "Gateway_JoinDetails", "Task_QueueTask")
         .hasNotPassed("BoundaryEvent_DetailsTimedOut");
     assertThat(jobQuery().activityId("BoundaryEvent_DetailsTimedOut").count()).isZero();
     assertThat(calls).containsExactly("checkParameter parameterName=details", "queueTask");
@@ -235,7 +237,7 @@ class SampleWorkflowsProcessTest {
 
     execute(job("BoundaryEvent_DetailsTimedOut"));
 
-    assertThat(pi).isWaitingAt("Event_WaitForAgent").hasPassedInOrder("BoundaryEvent_DetailsTimedOut", "Gateway_JoinDetails", "Task_QueueTask");
+    assertThat(pi).isWaitingAt("Task_WithAgents").hasPassedInOrder("BoundaryEvent_DetailsTimedOut", "Gateway_JoinDetails", "Task_QueueTask");
     assertThat(calls).containsExactly("checkParameter parameterName=details", "queueTask");
   }
 
@@ -264,7 +266,7 @@ class SampleWorkflowsProcessTest {
     ProcessInstance pi = runtimeService().startProcessInstanceByKey("MessageWaitProcess", "task-13");
     ProcessInstance other = runtimeService().startProcessInstanceByKey("MessageWaitProcess", "task-14");
     assertThat(pi).isWaitingAt("Event_WaitForDetails");
-    CamundaTaskWorkflow workflow = new CamundaTaskWorkflow(runtimeService(), taskService(), managementService(), repositoryService(), identityService());
+    CamundaTaskWorkflow workflow = new CamundaTaskWorkflow(runtimeService(), managementService(), repositoryService(), identityService());
 
     // when another parameter is set, then it keeps waiting; when "details" is set, it goes on
     workflow.parameterSet(runningTask("task-13", pi), "orderStatus");
@@ -285,7 +287,7 @@ class SampleWorkflowsProcessTest {
     availability.put(null, "Available");
     ProcessInstance pi = start("AvailabilityRoutingProcess", "task-9");
 
-    assertThat(pi).isWaitingAt("Event_WaitForAgent").hasNotPassed("Task_NotifyBusy", "Task_CheckFallback");
+    assertThat(pi).isWaitingAt("Task_WithAgents").hasNotPassed("Task_NotifyBusy", "Task_CheckFallback");
     assertThat(calls).containsExactly("availabilityCheck", "queueTask");
   }
 
@@ -295,7 +297,7 @@ class SampleWorkflowsProcessTest {
     availability.put(null, "Busy");
     ProcessInstance pi = start("AvailabilityRoutingProcess", "task-10");
 
-    assertThat(pi).isWaitingAt("Event_WaitForAgent").hasPassedInOrder("Gateway_Availability", "Task_NotifyBusy", "Gateway_JoinQueue");
+    assertThat(pi).isWaitingAt("Task_WithAgents").hasPassedInOrder("Gateway_Availability", "Task_NotifyBusy", "Gateway_JoinQueue");
     assertThat(calls).containsExactly(
         "availabilityCheck",
         "notify message=every agent on duty is busy; the task waits in the queue notification=AllAgentsBusy",
@@ -309,7 +311,7 @@ class SampleWorkflowsProcessTest {
     availability.put("sales@contoso.com", "Busy");
     ProcessInstance pi = start("AvailabilityRoutingProcess", "task-11");
 
-    assertThat(pi).isWaitingAt("Event_WaitForAgent")
+    assertThat(pi).isWaitingAt("Task_WithAgents")
         .hasPassedInOrder("Task_CheckFallback", "Gateway_FallbackAvailability", "Task_TransferToFallback", "Gateway_JoinQueue");
     assertThat(calls).containsExactly(
         "availabilityCheck", "availabilityCheck serviceUpn=sales@contoso.com", "transfer serviceUpn=sales@contoso.com", "queueTask");
@@ -329,10 +331,7 @@ class SampleWorkflowsProcessTest {
   }
 
   private ProcessInstance start(String key, String taskId) {
-    return runtimeService().startProcessInstanceByKey(key, taskId, Map.of(
-        "expiresAt", Date.from(NOW.plus(Duration.ofDays(1))),
-        "acwSeconds", 20,
-        "acwDuration", "PT20S"));
+    return runtimeService().startProcessInstanceByKey(key, taskId, Map.of("expiresAt", Date.from(NOW.plus(Duration.ofDays(1)))));
   }
 
   /** The task as the application holds it while its instance runs. */

@@ -35,7 +35,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
     properties = {
       "spring.datasource.url=jdbc:h2:mem:workflow-activities-it;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
       "cumulus.demo.enabled=false",
-      "camunda.bpm.job-execution.enabled=false"
+      "camunda.bpm.job-execution.enabled=false", "cumulus.distribution.timers-enabled=false"
     })
 class WorkflowActivitiesIT {
 
@@ -44,6 +44,8 @@ class WorkflowActivitiesIT {
 
   @LocalServerPort int port;
   @Autowired ManagementService management;
+  @Autowired dev.cumulus.lifecycle.DistributionTimers timers;
+  @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc;
   @Autowired RuntimeService runtime;
   @Autowired WorkflowActivities activities;
 
@@ -55,7 +57,7 @@ class WorkflowActivitiesIT {
   void setUp() {
     scenario = new Scenario("http://127.0.0.1:" + port);
     flow = Api.flow("http://127.0.0.1:" + port);
-    probe = new TaskProbe(flow, management);
+    probe = new TaskProbe(flow, management, timers, jdbc);
   }
 
   // --- escalation ---------------------------------------------------------------------------
@@ -91,7 +93,7 @@ class WorkflowActivitiesIT {
     assertThat(task(id).path("state").asText()).isEqualTo("Offered");
     assertThat(scenario.as(bob).post("/v1/ExternalTasks/" + id + "/accept", null).text("state")).isEqualTo("Connected");
     scenario.as(bob).post("/v1/ExternalTasks/" + id + "/complete", null);
-    fireTimer(id, "Event_AfterWorkElapsed");
+    fireTimer(id, TaskProbe.AFTER_WORK_DUE);
     assertThat(task(id).path("state").asText()).isEqualTo("Completed");
   }
 
@@ -114,7 +116,7 @@ class WorkflowActivitiesIT {
     assertThat(moved.path("serviceUpn").asText()).isEqualTo(SALES);
     assertThat(scenario.admin().get("/v1/users/" + alice).body().path("activeTasks").asInt()).isZero();
     String instance = moved.path("processInstanceId").asText();
-    assertThat(runtime.getActiveActivityIds(instance)).contains("Event_WaitForAgent");
+    assertThat(runtime.getActiveActivityIds(instance)).contains("Task_WithAgents");
   }
 
   @Test
@@ -267,8 +269,7 @@ class WorkflowActivitiesIT {
     Instant before = Instant.now();
     String offered = create(other, map());
     assertThat(task(offered).path("state").asText()).isEqualTo("Offered");
-    assertThat(probe.job(offered, "BoundaryEvent_OfferTimedOut").getDuedate().toInstant())
-        .isBetween(before.plusSeconds(44), Instant.now().plusSeconds(46));
+    assertThat(probe.offerDueAt(offered)).isBetween(before.plusSeconds(44), Instant.now().plusSeconds(46));
   }
 
   @Test
@@ -290,7 +291,7 @@ class WorkflowActivitiesIT {
     assertThat(task(second).path("distributionPriority").asText()).isEqualTo("Low");
 
     // when a broken diagram is sent (a service task without an implementation)
-    String broken = variant("VersionedProcess", Map.of()).replace(" camunda:delegateExpression=\"${closeTaskDelegate}\"", "");
+    String broken = variant("VersionedProcess", Map.of()).replace(" camunda:delegateExpression=\"${expireTaskDelegate}\"", "");
     var refused = deploy("versioned.bpmn", broken);
 
     // then it is refused with the parser's message, and version 2 stays the latest
@@ -299,7 +300,7 @@ class WorkflowActivitiesIT {
     assertThat(refused.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
     assertThat(problem.at("/errors/0/field").asText()).isEqualTo("file");
     assertThat(problem.at("/errors/0/rule").asText()).isEqualTo("bpmnParse");
-    assertThat(problem.path("detail").asText()).contains("Task_CloseTask").contains("line");
+    assertThat(problem.path("detail").asText()).contains("Task_ExpireTask").contains("line");
     var versions = scenario.admin().get("/v1/workflows/VersionedProcess");
     assertThat(versions.body().get(0).path("version").asInt()).isEqualTo(2);
     assertThat(task(first).path("state").asText()).isEqualTo("Queued");
@@ -314,14 +315,14 @@ class WorkflowActivitiesIT {
     var contract = deploy("plain.bpmn", plain);
     assertThat(contract.statusCode()).isEqualTo(400);
     assertThat(new ObjectMapper().readTree(contract.body()).at("/errors/0/rule").asText()).isEqualTo("workflowContract");
-    assertThat(contract.body()).contains("Task_Offer");
+    assertThat(contract.body()).contains("Task_WithAgents");
   }
 
   @Test
   void wrongActivityInputsAreRefusedAtDeploymentOrNamedWhenTheStepRuns() throws Exception {
     // a priority that does not exist, a delegate that does not exist: refused, naming the element
     String wrong = variant("WrongInputsProcess", Map.of("priority", "Urgent", "offerTimeoutSeconds", "2"))
-        .replace("${closeTaskDelegate}", "${closeTaskDelegat}");
+        .replace("${expireTaskDelegate}", "${expireTaskDelegat}");
     var refused = deploy("wrong-inputs.bpmn", wrong);
     assertThat(refused.statusCode()).isEqualTo(400);
     JsonNode problem = new ObjectMapper().readTree(refused.body());
@@ -329,7 +330,7 @@ class WorkflowActivitiesIT {
     assertThat(problem.path("detail").asText())
         .contains("'Queue task' (Task_QueueTask): input 'priority': 'Urgent' is not one of [Low, Normal, High, Strict]")
         .contains("input 'offerTimeoutSeconds': 2 is outside 5–3600")
-        .contains("'Close task' (Task_CloseTask): delegate ${closeTaskDelegat} does not exist");
+        .contains("'Expire task' (Task_ExpireTask): delegate ${expireTaskDelegat} does not exist");
     assertThat(scenario.admin().get("/v1/workflows/WrongInputsProcess").status()).isEqualTo(404);
 
     // a service that does not exist shows only when the step runs: 500 naming the element, nothing created
@@ -358,7 +359,7 @@ class WorkflowActivitiesIT {
     // given a workflow whose steps before Find an agent are the templates applied as the Modeler
     // applies them (the template's delegate, its default values, and the values an author typed)
     String ivan = scenario.agent("ivan", 1);
-    String xml = withStepsBeforeFindAgent(variant("FromTemplatesProcess", Map.of()), List.of(
+    String xml = withStepsBeforeQueueing(variant("FromTemplatesProcess", Map.of()), List.of(
         TemplateApplier.apply("dev.cumulus.SetParameter", "Task_SetStatus", "Mark as VIP", Map.of("parameterName", "status", "parameterValue", "vip")),
         TemplateApplier.apply("dev.cumulus.CheckParameter", "Task_CheckStatus", "VIP?", Map.of("parameterName", "status", "expectedValue", "vip")),
         TemplateApplier.apply("dev.cumulus.UpdatePriority", "Task_RaisePriority", "Raise priority", Map.of()),
@@ -386,8 +387,8 @@ class WorkflowActivitiesIT {
     assertThat(runtime.getVariable(instance, "agentsOnDuty")).isEqualTo(1);
   }
 
-  /** Puts these service tasks, in a row, between "Task created" and Find an agent. */
-  private static String withStepsBeforeFindAgent(String xml, List<String> steps) {
+  /** Puts these service tasks, in a row, between "Task created" and Queue task. */
+  private static String withStepsBeforeQueueing(String xml, List<String> steps) {
     var chain = new StringBuilder();
     String previous = "StartEvent_TaskCreated";
     for (int i = 0; i < steps.size(); i++) {
@@ -398,9 +399,9 @@ class WorkflowActivitiesIT {
           .append("\" targetRef=\"").append(stepId).append("\" />\n");
       previous = stepId;
     }
-    chain.append("<bpmn:sequenceFlow id=\"Flow_StepsDone\" sourceRef=\"").append(previous).append("\" targetRef=\"SubProcess_FindAgent\" />\n");
+    chain.append("<bpmn:sequenceFlow id=\"Flow_StepsDone\" sourceRef=\"").append(previous).append("\" targetRef=\"Task_QueueTask\" />\n");
     return xml
-        .replace("<bpmn:sequenceFlow id=\"Flow_TaskCreated\" sourceRef=\"StartEvent_TaskCreated\" targetRef=\"SubProcess_FindAgent\" />", chain.toString())
+        .replace("<bpmn:sequenceFlow id=\"Flow_TaskCreated\" sourceRef=\"StartEvent_TaskCreated\" targetRef=\"Task_QueueTask\" />", chain.toString())
         .replace("<bpmn:outgoing>Flow_TaskCreated</bpmn:outgoing>", "")
         .replace("<bpmn:incoming>Flow_TaskCreated</bpmn:incoming>", "")
         .replaceAll("(?s)<bpmndi:BPMNEdge id=\"Flow_TaskCreated_di\".*?</bpmndi:BPMNEdge>", "");

@@ -20,17 +20,28 @@ class WorkflowContractTest {
   }
 
   @Test
-  void aDiagramWithoutTheOfferPartIsNamedForEachMissingPiece() {
+  void aDiagramWithoutTheQueueAndWaitPartIsNamedForEachMissingPiece() {
     BpmnModelInstance model = model("""
         <bpmn:serviceTask id="Task_A" name="A" camunda:delegateExpression="${checkTaskDelegate}" />""");
     assertThat(WorkflowContract.breaches(model)).containsExactlyInAnyOrder(
-        "no UserTask with id 'Task_Offer' (the user task offered to the agent)",
-        "no UserTask with id 'Task_Handle' (the user task the agent handles)",
-        "no BoundaryEvent with id 'BoundaryEvent_Expired' (the lifetime timer at ${expiresAt})",
-        "no IntermediateCatchEvent with id 'Event_AfterWorkElapsed' (the after-work timer)",
-        "no message 'TaskOffered' (Cumulus correlates it)",
-        "no message 'OfferWithdrawn' (Cumulus correlates it)",
-        "no message 'AfterWorkEnded' (Cumulus correlates it)");
+        "no Queue Task (a service task with delegate expression ${queueTaskDelegate}): the task would never be queued",
+        "no ReceiveTask with id 'Task_WithAgents' (where the instance waits while the agents work on the task)",
+        "no BoundaryEvent with id 'BoundaryEvent_Expired' (the lifetime timer at ${expiresAt})");
+  }
+
+  @Test
+  void theWaitMustHearTaskEndedAndTheLifetimeTimerMustNotInterruptIt() {
+    BpmnModelInstance model = model("""
+        <bpmn:serviceTask id="Task_QueueTask" name="Queue" camunda:delegateExpression="${queueTaskDelegate}" />
+        <bpmn:receiveTask id="Task_WithAgents" name="With the agents" messageRef="Message_Other" />
+        <bpmn:boundaryEvent id="BoundaryEvent_Expired" name="Lifetime ended" attachedToRef="Task_WithAgents">
+          <bpmn:timerEventDefinition><bpmn:timeDate>${expiresAt}</bpmn:timeDate></bpmn:timerEventDefinition>
+        </bpmn:boundaryEvent>""", """
+        <bpmn:message id="Message_Other" name="Other" />""");
+    assertThat(WorkflowContract.breaches(model)).containsExactlyInAnyOrder(
+        "the receive task 'Task_WithAgents' must wait for the message 'TaskEnded' (Cumulus correlates it when the task is completed)",
+        "the lifetime timer 'BoundaryEvent_Expired' must be non-interrupting: a task an agent works on does not expire, and its workflow"
+            + " keeps waiting for its end");
   }
 
   @Test
@@ -57,12 +68,16 @@ class WorkflowContractTest {
   }
 
   private static BpmnModelInstance model(String elements) {
+    return model(elements, "");
+  }
+
+  private static BpmnModelInstance model(String elements, String definitions) {
     String xml = """
         <?xml version="1.0" encoding="UTF-8"?>
         <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
             id="D" targetNamespace="t">
-          <bpmn:process id="SmallProcess" isExecutable="true">%s</bpmn:process>
-        </bpmn:definitions>""".formatted(elements);
+          <bpmn:process id="SmallProcess" isExecutable="true">%s</bpmn:process>%s
+        </bpmn:definitions>""".formatted(elements, definitions);
     return Bpmn.readModelFromStream(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
   }
 }
