@@ -9,8 +9,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Re-runs matching for every service with waiting tasks, on every node, one service per short
  * transaction. Matching normally happens the moment something changes; this catches what no event
- * announces, such as a refusal cooldown running out. The service lock makes it safe on any number
- * of nodes.
+ * announces, such as a refusal cooldown running out. Aging and window updates of a service take its
+ * sweep lock (the routing_lock row), so two nodes do not rewrite the same queue rows at once; the
+ * matching itself takes row locks only, as everywhere.
  */
 @Component
 class DistributionSweeper {
@@ -34,14 +35,14 @@ class DistributionSweeper {
   void sweep() {
     for (String service : queue.servicesWithQueuedTasks()) {
       try {
-        Integer made =
-            transaction.execute(
-                status -> {
-                  services.lock(service);
-                  distributor.refreshQueue(service);
-                  return distributor.matchService(service, "sweep");
-                });
-        if (made != null && made > 0) {
+        // aging and windows under the service's sweep lock (every node sweeps); the matching after it
+        // locks only what each offer changes, like any other
+        transaction.executeWithoutResult(status -> {
+          services.lock(service);
+          distributor.refreshQueue(service);
+        });
+        int made = distributor.matchService(service, "sweep");
+        if (made > 0) {
           log.info("sweep offered {} waiting task(s) of {}", made, service);
         }
       } catch (RuntimeException e) {

@@ -33,11 +33,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Two phases. A change of a task or an agent (queued, declined, freed, ...) commits holding only
  * task and agent row locks, and asks for matching with {@link #requestMatch}, {@link #agentFreed} or
- * {@link #requestServiceMatch}. Right after that commit, on the same thread, each request runs in a
- * short transaction of its own that first takes the service's routing lock (see {@link RoutingLocks}),
- * then the task, then the agents. The routing lock serializes matching per service on every node, and
- * a matching transaction sees everything committed before it got the lock, so no wake-up is lost; the
- * engine work of the change (start an instance, complete a user task) never holds a service lock.
+ * {@link #requestServiceMatch}. Right after that commit, on the same thread, matching runs in short
+ * transactions of its own, one offer each, that lock only what the offer changes: the task row, then
+ * the agent rows (in UPN order), each re-checked under its lock. No lock serializes a service: matches
+ * of one service run side by side on every node. No wake-up is lost: a matching transaction starts
+ * after its change committed, so of a task and an agent that change at the same moment, the one
+ * committed last sees the other; and it waits for (rather than skips) a task row that another match
+ * holds, then looks again. Holding one task and then its agents, never an agent before a task, no lock
+ * cycle can form.
  */
 @Component
 public class Distributor {
@@ -64,8 +67,7 @@ public class Distributor {
   private final RoutingTrace trace;
   private final DistributionProperties properties;
   private final Clock clock;
-  private final RoutingLocks locks;
-  private final TransactionTemplate ownTransaction;
+    private final TransactionTemplate ownTransaction;
   private final TaskRoutingOverrides overrides;
 
   public Distributor(
@@ -78,7 +80,6 @@ public class Distributor {
       RoutingTrace trace,
       DistributionProperties properties,
       Clock clock,
-      RoutingLocks locks,
       PlatformTransactionManager transactions,
       TaskRoutingOverrides overrides) {
     this.tasks = tasks;
@@ -90,7 +91,6 @@ public class Distributor {
     this.trace = trace;
     this.properties = properties;
     this.clock = clock;
-    this.locks = locks;
     this.ownTransaction = new TransactionTemplate(transactions);
     this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.overrides = overrides;
@@ -121,7 +121,7 @@ public class Distributor {
   }
 
   /**
-   * Runs what committed changes asked for, each in a short transaction under the routing locks. Freed
+   * Runs what committed changes asked for, one offer per short transaction. Freed
    * agents go first, so each gets the highest-ordered task of all its services (a task that went back
    * to the queue in the same change does not jump ahead of older or higher ones); then whole services,
    * together in one queue order (a change that opened tasks to more agents, such as a window that
@@ -130,20 +130,14 @@ public class Distributor {
    */
   private void runPending(Pending work) {
     for (String upn : work.agents) {
-      matchInOwnTransaction("agent " + upn, () -> {
-        locks.lockForAgent(upn);
-        offerToAgent(upn);
-      });
+      offerToAgent(upn);
     }
     if (!work.services.isEmpty()) {
-      matchInOwnTransaction("services " + work.services, () -> {
-        locks.lockServices(work.services);
-        matchServices(work.services, work.tasks, "serviceChanged");
-      });
+      matchServices(work.services, work.tasks, "serviceChanged");
     }
     work.tasks.forEach((taskId, trigger) ->
         matchInOwnTransaction("task " + taskId, () -> {
-          Optional<ExternalTask> task = locks.lockForTask(taskId);
+          Optional<ExternalTask> task = tasks.lock(taskId);
           if (task.isPresent() && task.get().state() == TaskState.Queued) {
             offerTask(taskId, trigger);
           }
@@ -151,11 +145,20 @@ public class Distributor {
   }
 
   private void matchInOwnTransaction(String what, Runnable match) {
+    matchInOwnTransaction(what, () -> {
+      match.run();
+      return Boolean.FALSE;
+    });
+  }
+
+  /** One matching step in a transaction of its own; false when it failed (the sweeper retries). */
+  private <T> T matchInOwnTransaction(String what, java.util.function.Supplier<T> match) {
     try {
-      ownTransaction.executeWithoutResult(status -> match.run());
+      return ownTransaction.execute(status -> match.get());
     } catch (RuntimeException e) {
       // the change itself is committed; the sweeper matches within its interval
       org.slf4j.LoggerFactory.getLogger(Distributor.class).warn("matching {} after commit failed, the sweeper retries: {}", what, e.toString());
+      return null;
     }
   }
 
@@ -237,8 +240,8 @@ public class Distributor {
   }
 
   /**
-   * Offers a queued task to the best agent free now (to several at once for Broadcast). The caller
-   * holds the routing lock of the task's service.
+   * Offers a queued task to the best agent free now (to several at once for Broadcast), in the
+   * caller's transaction: the task's row is locked first, then the chosen agents' rows.
    *
    * @param trigger what caused the attempt, for the routing trace
    */
@@ -380,49 +383,60 @@ public class Distributor {
     Map<String, ServiceDefinition> seen = new HashMap<>();
     Set<String> servedFirst = new HashSet<>();
     for (int offered = 0; offered < 100; offered++) {
-      // read first, lock the chosen task, then the agent (task rows before agent rows), then re-check
-      Optional<Agent> agent = agents.find(userUpn);
-      if (agent.isEmpty() || !agent.get().hasFreeCapacity() || agent.get().routingPresence() == Presence.Offline) {
+      // one offer per transaction: the agent's row is never held while another task row is locked
+      if (matchInOwnTransaction("agent " + userUpn, () -> offerNextToAgent(userUpn, seen, servedFirst)) != Step.AGAIN) {
         return;
       }
-      OffsetDateTime now = now();
-      Pick pick = nextPick(agent.get(), now, seen, servedFirst, false);
-      if (pick != null && pick.leftForPreferredUser()) {
-        // the caller holds the routing locks of all the agent's services, this task's among them
-        servedFirst.add(pick.entry().taskId());
-        offerTask(pick.entry().taskId(), "agentFreed");
-        continue;
-      }
-      QueueStore.Entry next = pick == null ? null : pick.entry();
-      if (next == null) {
-        // nothing queued for them: a Broadcast round running with room takes them in
-        if (joinBroadcastRound(agent.get(), now)) {
-          continue;
-        }
-        return;
-      }
-      ExternalTask task = tasks.lock(next.taskId()).orElseThrow();
-      ServiceDefinition service = overrides.applyTo(task.id(), seen.get(next.serviceUpn()));
-      Optional<Agent> locked = agents.lock(userUpn);
-      if (task.state() != TaskState.Queued || !task.serviceUpn().equals(next.serviceUpn())
-          || locked.isEmpty() || !locked.get().hasFreeCapacity() || locked.get().routingPresence() == Presence.Offline) {
-        // changed meanwhile: look again
-        continue;
-      }
-      if (service.settings().distributionType() == DistributionType.Broadcast) {
-        if (offerTask(task.id(), "agentFreed").isEmpty()) {
-          return;
-        }
-        continue;
-      }
-      var decision =
-          new Eligibility.Decision(
-              List.of(new Eligibility.Candidate(userUpn, Verdict.chosen, task.preferenceOf(userUpn) == Integer.MAX_VALUE ? null : task.preferenceOf(userUpn))),
-              List.of(userUpn), Offer.RULE_AGENT_FREED, levelOf(task.id(), service), next.preferredUntil() != null && next.preferredUntil().isAfter(now));
-      trace.record(task.id(), now, "agentFreed", decision);
-      offer(task, service, List.of(userUpn), Offer.RULE_AGENT_FREED);
     }
   }
+
+  /** What one step of a freed agent's matching leaves: look again (an offer made, or a race lost), or done. */
+  private enum Step {
+    AGAIN,
+    DONE
+  }
+
+  private Step offerNextToAgent(String userUpn, Map<String, ServiceDefinition> seen, Set<String> servedFirst) {
+    // read first, lock the chosen task, then the agent (task rows before agent rows), then re-check
+    Optional<Agent> agent = agents.find(userUpn);
+    if (agent.isEmpty() || !agent.get().hasFreeCapacity() || agent.get().routingPresence() == Presence.Offline) {
+      return Step.DONE;
+    }
+    OffsetDateTime now = now();
+    Pick pick = nextPick(agent.get(), now, seen, servedFirst, false);
+    if (pick != null && pick.leftForPreferredUser()) {
+      servedFirst.add(pick.entry().taskId());
+      offerTask(pick.entry().taskId(), "agentFreed");
+      return Step.AGAIN;
+    }
+    QueueStore.Entry next = pick == null ? null : pick.entry();
+    if (next == null) {
+      // nothing queued for them: a Broadcast round running with room takes them in
+      return joinBroadcastRound(agent.get(), now) ? Step.AGAIN : Step.DONE;
+    }
+    ExternalTask task = tasks.lock(next.taskId()).orElse(null);
+    if (task == null) {
+      return Step.AGAIN;
+    }
+    ServiceDefinition service = overrides.applyTo(task.id(), seen.get(next.serviceUpn()));
+    Optional<Agent> locked = agents.lock(userUpn);
+    if (task.state() != TaskState.Queued || !task.serviceUpn().equals(next.serviceUpn())
+        || locked.isEmpty() || !locked.get().hasFreeCapacity() || locked.get().routingPresence() == Presence.Offline) {
+      // changed meanwhile: look again
+      return Step.AGAIN;
+    }
+    if (service.settings().distributionType() == DistributionType.Broadcast) {
+      return offerTask(task.id(), "agentFreed").isEmpty() ? Step.DONE : Step.AGAIN;
+    }
+    var decision =
+        new Eligibility.Decision(
+            List.of(new Eligibility.Candidate(userUpn, Verdict.chosen, task.preferenceOf(userUpn) == Integer.MAX_VALUE ? null : task.preferenceOf(userUpn))),
+            List.of(userUpn), Offer.RULE_AGENT_FREED, levelOf(task.id(), service), next.preferredUntil() != null && next.preferredUntil().isAfter(now));
+    trace.record(task.id(), now, "agentFreed", decision);
+    offer(task, service, List.of(userUpn), Offer.RULE_AGENT_FREED);
+    return Step.AGAIN;
+  }
+
 
   /**
    * An agent who freed up and has no queued task to take joins the oldest Broadcast round that runs
@@ -541,8 +555,8 @@ public class Distributor {
   }
 
   /**
-   * Matches a whole service: every free member gets the best tasks it may take. The caller holds the
-   * service's lock. Returns how many offers were made.
+   * Matches a whole service: every free member gets the best tasks it may take, one offer per
+   * transaction. Returns how many offers were made.
    */
   public int matchService(String serviceUpn, String trigger) {
     return matchServices(List.of(serviceUpn), Map.of(), trigger);
@@ -551,8 +565,8 @@ public class Distributor {
   /**
    * Matches several services at once: the heads of their queues are offered in one queue order
    * (effective priority, age, creation), so a task of one service never takes an agent past a
-   * higher-ordered task of another of these services that the agent may take. The caller holds the
-   * services' locks.
+   * higher-ordered task of another of these services that the agent may take. Each offer is a
+   * transaction of its own.
    *
    * @param triggers the trigger of tasks a change asked to match by name; the others get {@code trigger}
    */
@@ -565,7 +579,9 @@ public class Distributor {
       serviceUpns.forEach(s -> heads.addAll(queue.headEntries(s, 200)));
       heads.sort(QueueStore.ORDER);
       for (QueueStore.Entry head : heads) {
-        if (offerTask(head.taskId(), triggers.getOrDefault(head.taskId(), trigger)).isPresent()) {
+        Boolean offered = matchInOwnTransaction("task " + head.taskId(),
+            () -> offerTask(head.taskId(), triggers.getOrDefault(head.taskId(), trigger)).isPresent());
+        if (Boolean.TRUE.equals(offered)) {
           made++;
           progress = true;
         }

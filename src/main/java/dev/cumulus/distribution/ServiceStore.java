@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** The cumulus_service and service_member tables. */
 @Repository
@@ -124,6 +126,36 @@ public class ServiceStore {
 
   public void adjustOpenTasks(String upn, int delta) {
     jdbc.update("update cumulus_service set open_tasks = open_tasks + ? where upn = ?", delta, upn);
+  }
+
+  private static final Object RELEASED = new Object();
+
+  /**
+   * One open task fewer, counted right before this transaction commits: the service's row, which
+   * every create and end of a task of the service updates, is then locked only for the commit, not
+   * across the rest of the change (the workflow's end, events, the outbox). Services in UPN order.
+   */
+  public void releaseOpenTaskAtCommit(String upn) {
+    @SuppressWarnings("unchecked")
+    var released = (java.util.Map<String, Integer>) TransactionSynchronizationManager.getResource(RELEASED);
+    if (released == null) {
+      var fresh = new java.util.TreeMap<String, Integer>();
+      TransactionSynchronizationManager.bindResource(RELEASED, fresh);
+      TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+        @Override
+        public void beforeCommit(boolean readOnly) {
+          fresh.forEach((service, count) -> adjustOpenTasks(service, -count));
+          fresh.clear();
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+          TransactionSynchronizationManager.unbindResourceIfPossible(RELEASED);
+        }
+      });
+      released = fresh;
+    }
+    released.merge(upn, 1, Integer::sum);
   }
 
   /**

@@ -72,24 +72,33 @@ public class UserAdmin {
   private final ServiceStore services;
   private final Clock clock;
   private final ServiceSupervisors supervisors;
+  private final org.springframework.context.ApplicationEventPublisher publisher;
 
   UserAdmin(
       IdentityDirectory directory, AgentStore agents, ServiceStore services, Distributor distributor, Clock clock,
-      ServiceSupervisors supervisors) {
+      ServiceSupervisors supervisors, org.springframework.context.ApplicationEventPublisher publisher) {
     this.directory = directory;
     this.services = services;
     this.agents = agents;
     this.distributor = distributor;
     this.clock = clock;
     this.supervisors = supervisors;
+    this.publisher = publisher;
   }
 
   public record Saved(UserView user, boolean created) {}
+
+  /** The longest user id the engine's identity tables hold. */
+  static final int MAX_USER_ID = 64;
 
   @Transactional
   public Saved save(String upn, UserRequest request) {
     if (!ServiceAdmin.UPN.matcher(upn).matches()) {
       throw ApiException.invalid("upn", "pattern", "must be 1 to 128 of letters, digits and @ . _ + -");
+    }
+    if (upn.length() > MAX_USER_ID) {
+      // the engine's identity tables hold user ids of up to 64 characters
+      throw ApiException.invalid("upn", "maxLength", "a user's UPN has at most " + MAX_USER_ID + " characters");
     }
     boolean created = !directory.userExists(upn);
     if (created && request.password() == null) {
@@ -103,6 +112,8 @@ public class UserAdmin {
       roles.forEach(r -> groups.add(r.group));
       directory.setRoleGroups(upn, groups);
     }
+    // credentials verified before this change no longer count on this node
+    publisher.publishEvent(new dev.cumulus.security.UserChanged(upn));
     int capacity = request.capacity() != null ? request.capacity() : agents.find(upn).map(Agent::capacity).orElse(1);
     agents.upsert(upn, displayName, capacity, OffsetDateTime.now(clock));
     if (request.skills() != null) {

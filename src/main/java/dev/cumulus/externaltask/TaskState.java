@@ -3,7 +3,7 @@ package dev.cumulus.externaltask;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** The states of an external task: the same names in the API, process variables, webhooks and Cockpit. */
+/** The states of an external task: the same names in the API, webhooks, the pages and the Cumulus tab in Cockpit. */
 public enum TaskState {
   /** Created; its workflow runs but has not queued it yet. */
   InWorkflow,

@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 
-/** The external_task table. Callers hold the row locks their change needs (see RoutingLocks). */
+/** The external_task table. Callers hold the row locks their change needs: a task row before agent rows (see Distributor). */
 @Repository
 public class TaskStore {
 

@@ -5,7 +5,6 @@ import dev.cumulus.distribution.AgentStore;
 import dev.cumulus.distribution.Distributor;
 import dev.cumulus.distribution.OfferStore;
 import dev.cumulus.distribution.AfterWorkStore;
-import dev.cumulus.distribution.RoutingLocks;
 import dev.cumulus.distribution.ServiceDefinition;
 import dev.cumulus.distribution.ServiceStore;
 import dev.cumulus.distribution.ServiceSupervisors;
@@ -71,7 +70,6 @@ public class ExternalTaskService {
   private final ServiceStore services;
   private final AgentStore agents;
   private final OfferStore offers;
-  private final RoutingLocks locks;
   private final Distributor distributor;
   private final TaskTransitions transitions;
   private final TaskWorkflow workflow;
@@ -92,7 +90,6 @@ public class ExternalTaskService {
       ServiceStore services,
       AgentStore agents,
       OfferStore offers,
-      RoutingLocks locks,
       Distributor distributor,
       TaskTransitions transitions,
       TaskWorkflow workflow,
@@ -111,7 +108,6 @@ public class ExternalTaskService {
     this.services = services;
     this.agents = agents;
     this.offers = offers;
-    this.locks = locks;
     this.distributor = distributor;
     this.transitions = transitions;
     this.workflow = workflow;
@@ -337,9 +333,7 @@ public class ExternalTaskService {
   @Transactional
   public ExternalTaskView pickUp(String taskId) {
     Caller caller = Caller.current();
-    ExternalTask task =
-        locks.lockForTask(taskId, agents.servicesOf(caller.name()).toArray(String[]::new))
-            .orElseThrow(() -> ApiException.notFound("External task", taskId));
+    ExternalTask task = tasks.lock(taskId).orElseThrow(() -> ApiException.notFound("External task", taskId));
     if (task.state() != TaskState.Queued) {
       if (!holdsNow(task, caller.name())) {
         throw ApiException.forbidden("the task is not waiting to be picked up by " + caller.name());

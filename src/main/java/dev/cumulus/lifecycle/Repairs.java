@@ -2,7 +2,6 @@ package dev.cumulus.lifecycle;
 
 import dev.cumulus.distribution.DistributionProperties;
 import dev.cumulus.distribution.Distributor;
-import dev.cumulus.distribution.RoutingLocks;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskEvent;
 import dev.cumulus.externaltask.TaskEventType;
@@ -43,7 +42,6 @@ class Repairs {
   private static final Logger log = LoggerFactory.getLogger(Repairs.class);
 
   private final JdbcTemplate jdbc;
-  private final RoutingLocks locks;
   private final TaskStore tasks;
   private final TaskEvents events;
   private final TaskTransitions transitions;
@@ -55,10 +53,9 @@ class Repairs {
   private final Clock clock;
 
   Repairs(
-      JdbcTemplate jdbc, RoutingLocks locks, TaskStore tasks, TaskEvents events, TaskTransitions transitions, Distributor distributor,
+      JdbcTemplate jdbc, TaskStore tasks, TaskEvents events, TaskTransitions transitions, Distributor distributor,
       TaskWorkflow workflow, DistributionProperties properties, TransactionTemplate transaction, MeterRegistry meters, Clock clock) {
     this.jdbc = jdbc;
-    this.locks = locks;
     this.tasks = tasks;
     this.events = events;
     this.transitions = transitions;
@@ -113,7 +110,6 @@ class Repairs {
   }
 
   private boolean recountAgent(String upn) {
-    locks.lockForAgent(upn);
     Map<String, Object> row = jdbc.queryForMap("select a.active_tasks, " + AGENT_LOAD + " as actual from agent a where a.upn = ? for update", upn);
     int stored = ((Number) row.get("active_tasks")).intValue();
     int actual = ((Number) row.get("actual")).intValue();
@@ -136,8 +132,8 @@ class Repairs {
   }
 
   private boolean recountService(String upn) {
-    locks.lockServices(List.of(upn));
-    Map<String, Object> row = jdbc.queryForMap("select s.open_tasks, " + OPEN_TASKS + " as actual from cumulus_service s where s.upn = ?", upn);
+    Map<String, Object> row =
+        jdbc.queryForMap("select s.open_tasks, " + OPEN_TASKS + " as actual from cumulus_service s where s.upn = ? for update", upn);
     int stored = ((Number) row.get("open_tasks")).intValue();
     int actual = ((Number) row.get("actual")).intValue();
     if (stored == actual) {

@@ -294,7 +294,7 @@ class TaskTransitions {
   void finish(ExternalTask task, TaskState state, Outcome outcome) {
     queue.remove(task.id());
     tasks.terminate(task.id(), state, outcome, now());
-    services.adjustOpenTasks(task.serviceUpn(), -1);
+    services.releaseOpenTaskAtCommit(task.serviceUpn());
   }
 
   Map<String, String> detail(String key, String value) {

@@ -18,9 +18,11 @@ import org.springframework.stereotype.Component;
 class IdentityAuthenticationProvider implements AuthenticationProvider {
 
   private final IdentityDirectory directory;
+  private final VerifiedCredentials verified;
 
-  IdentityAuthenticationProvider(IdentityDirectory directory) {
+  IdentityAuthenticationProvider(IdentityDirectory directory, VerifiedCredentials verified) {
     this.directory = directory;
+    this.verified = verified;
   }
 
   @Override
@@ -29,6 +31,10 @@ class IdentityAuthenticationProvider implements AuthenticationProvider {
     Object password = authentication.getCredentials();
     if (user == null || password == null) {
       throw new BadCredentialsException("wrong user or password");
+    }
+    Optional<java.util.List<GrantedAuthority>> known = verified.rolesOf(user, password.toString());
+    if (known.isPresent()) {
+      return UsernamePasswordAuthenticationToken.authenticated(user, null, known.get());
     }
     // the engine locks a user for a few seconds after a wrong password, also against the right one:
     // say so, and for how long, instead of "wrong password"
@@ -54,6 +60,7 @@ class IdentityAuthenticationProvider implements AuthenticationProvider {
     if (groups.contains(IdentityDirectory.AGENTS_GROUP)) {
       authorities.add(new SimpleGrantedAuthority(Role.AGENT.authority()));
     }
+    verified.verified(user, password.toString(), authorities);
     return UsernamePasswordAuthenticationToken.authenticated(user, null, authorities);
   }
 
