@@ -3,8 +3,9 @@ package dev.cumulus.cockpit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cumulus.distribution.ServiceSupervisors;
-import dev.cumulus.lifecycle.ExternalTaskService;
 import dev.cumulus.lifecycle.ExternalTaskView;
+import dev.cumulus.lifecycle.RoutingInsight;
+import dev.cumulus.lifecycle.TaskViews;
 import dev.cumulus.security.Caller;
 import dev.cumulus.security.IdentityDirectory;
 import dev.cumulus.security.Role;
@@ -41,19 +42,22 @@ class TaskCards {
   /** An HTTP answer for the resource: the card, or problem+json. */
   record Answer(int status, String contentType, String body) {}
 
-  private final ExternalTaskService tasks;
+  private final TaskViews tasks;
+  private final RoutingInsight insight;
   private final ServiceSupervisors supervisors;
   private final IdentityDirectory directory;
   private final ObjectMapper mapper;
   private final TransactionTemplate readOnly;
 
   TaskCards(
-      ExternalTaskService tasks,
+      TaskViews tasks,
+      RoutingInsight insight,
       ServiceSupervisors supervisors,
       IdentityDirectory directory,
       ObjectMapper mapper,
       PlatformTransactionManager transactions) {
     this.tasks = tasks;
+    this.insight = insight;
     this.supervisors = supervisors;
     this.directory = directory;
     this.mapper = mapper;
@@ -70,7 +74,7 @@ class TaskCards {
     if (!caller.is(Role.ADMIN) && !caller.is(Role.SUPERVISOR)) {
       return problem(ApiException.forbidden(userId + " is neither an admin nor a supervisor: the Cumulus tab shows tasks to those who watch them"), path);
     }
-    // ExternalTaskService decides on the caller of the current request: Cockpit's user, for this call
+    // TaskViews and RoutingInsight decide on the caller of the current request: Cockpit's user, for this call
     SecurityContext previous = SecurityContextHolder.getContext();
     SecurityContext context = SecurityContextHolder.createEmptyContext();
     context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(userId, null, authorities(caller)));
@@ -80,7 +84,7 @@ class TaskCards {
         ExternalTaskView task = tasks.get(taskId);
         // strictly by service: an agent's own involvement, which GET /v1 also lets through, does not count here
         supervisors.requireSteers(caller, task.serviceUpn());
-        return TaskCard.of(task, tasks.routing(taskId), OffsetDateTime.now(ZoneOffset.UTC));
+        return TaskCard.of(task, insight.routing(taskId), OffsetDateTime.now(ZoneOffset.UTC));
       });
       return new Answer(200, MediaType.APPLICATION_JSON_VALUE, write(card));
     } catch (ApiException e) {

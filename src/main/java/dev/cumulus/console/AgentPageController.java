@@ -1,7 +1,7 @@
 package dev.cumulus.console;
 
 import dev.cumulus.distribution.UserAdmin;
-import dev.cumulus.lifecycle.ExternalTaskService;
+import dev.cumulus.lifecycle.AgentActions;
 import dev.cumulus.security.Caller;
 import dev.cumulus.security.Role;
 import jakarta.validation.Valid;
@@ -29,9 +29,9 @@ class AgentPageController {
   private final ConsoleReads reads;
   private final LiveUpdates live;
   private final UserAdmin users;
-  private final ExternalTaskService tasks;
+  private final AgentActions tasks;
 
-  AgentPageController(ConsoleReads reads, LiveUpdates live, UserAdmin users, ExternalTaskService tasks) {
+  AgentPageController(ConsoleReads reads, LiveUpdates live, UserAdmin users, AgentActions tasks) {
     this.reads = reads;
     this.live = live;
     this.users = users;

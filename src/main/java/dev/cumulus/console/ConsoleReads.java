@@ -16,8 +16,8 @@ import dev.cumulus.distribution.ServiceStore;
 import dev.cumulus.distribution.ServiceSupervisors;
 import dev.cumulus.externaltask.Json;
 import dev.cumulus.externaltask.TaskStore;
-import dev.cumulus.lifecycle.ExternalTaskService;
 import dev.cumulus.lifecycle.ExternalTaskView;
+import dev.cumulus.lifecycle.TaskViews;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -45,7 +45,7 @@ class ConsoleReads {
       List.of("Queued", "InWorkflow", "Offered", "Connected", "AfterWork");
 
   private final JdbcTemplate jdbc;
-  private final ExternalTaskService tasks;
+  private final TaskViews tasks;
   private final TaskStore taskStore;
   private final ServiceStore services;
   private final AgentStore agents;
@@ -55,7 +55,7 @@ class ConsoleReads {
   private final Clock clock;
 
   ConsoleReads(
-      JdbcTemplate jdbc, ExternalTaskService tasks, TaskStore taskStore, ServiceStore services, AgentStore agents,
+      JdbcTemplate jdbc, TaskViews tasks, TaskStore taskStore, ServiceStore services, AgentStore agents,
       ServiceSupervisors supervisors, ConsoleProperties properties, Json json, Clock clock) {
     this.jdbc = jdbc;
     this.tasks = tasks;

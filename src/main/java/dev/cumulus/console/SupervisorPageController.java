@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cumulus.distribution.ServiceSupervisors;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskStore;
-import dev.cumulus.lifecycle.ExternalTaskService;
+import dev.cumulus.lifecycle.TaskSteering;
 import dev.cumulus.security.Caller;
 import dev.cumulus.web.ApiException;
 import jakarta.validation.Valid;
@@ -34,13 +34,13 @@ class SupervisorPageController {
 
   private final ConsoleReads reads;
   private final LiveUpdates live;
-  private final ExternalTaskService tasks;
+  private final TaskSteering tasks;
   private final TaskStore taskStore;
   private final ServiceSupervisors supervisors;
   private final Clock clock;
 
   SupervisorPageController(
-      ConsoleReads reads, LiveUpdates live, ExternalTaskService tasks, TaskStore taskStore, ServiceSupervisors supervisors, Clock clock) {
+      ConsoleReads reads, LiveUpdates live, TaskSteering tasks, TaskStore taskStore, ServiceSupervisors supervisors, Clock clock) {
     this.reads = reads;
     this.live = live;
     this.tasks = tasks;

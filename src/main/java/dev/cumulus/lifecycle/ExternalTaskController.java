@@ -23,10 +23,18 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "External tasks")
 class ExternalTaskController {
 
-  private final ExternalTaskService service;
+  private final TaskIntake intake;
+  private final AgentActions agents;
+  private final TaskSteering steering;
+  private final RoutingInsight insight;
+  private final TaskViews views;
 
-  ExternalTaskController(ExternalTaskService service) {
-    this.service = service;
+  ExternalTaskController(TaskIntake intake, AgentActions agents, TaskSteering steering, RoutingInsight insight, TaskViews views) {
+    this.intake = intake;
+    this.agents = agents;
+    this.steering = steering;
+    this.insight = insight;
+    this.views = views;
   }
 
   /** Transfer request body. */
@@ -40,7 +48,7 @@ class ExternalTaskController {
   ResponseEntity<ExternalTaskWriteResult> add(
       @Valid @RequestBody AddExternalTaskRequest request,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-    var created = service.create(request, idempotencyKey);
+    var created = intake.create(request, idempotencyKey);
     var response = ResponseEntity.ok().location(URI.create("/v1/ExternalTasks/" + created.result().id()));
     if (created.replayed()) {
       response.header("Idempotent-Replayed", "true");
@@ -51,29 +59,29 @@ class ExternalTaskController {
   @Operation(operationId = "RemoveExternalTask", summary = "Remove an external task")
   @DeleteMapping("/v1/ExternalTasks/{externalTaskId}")
   ResponseEntity<Void> remove(@PathVariable String externalTaskId, @RequestParam(required = false) String reason) {
-    service.cancel(externalTaskId, reason);
+    steering.cancel(externalTaskId, reason);
     return ResponseEntity.ok().build();
   }
 
   @Operation(summary = "Abort a task with a reason (supervisors)")
   @PostMapping(path = "/v1/ExternalTasks/{id}/cancel")
   ExternalTaskView abort(@PathVariable String id, @RequestBody(required = false) CancelRequest request) {
-    service.cancel(id, request == null ? null : request.reason());
-    return service.get(id);
+    steering.cancel(id, request == null ? null : request.reason());
+    return views.get(id);
   }
 
   @Operation(operationId = "UpdateTask", summary = "Update customer, context parameters and/or preferred users of a task in progress")
   @PutMapping(path = "/v1/tasks/{taskId}", consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Void> update(@PathVariable String taskId, @Valid @RequestBody(required = false) TaskInformation info) {
     // the connector's 200 "Task updated successfully" has no body; GET the task to read it
-    service.update(taskId, info);
+    steering.update(taskId, info);
     return ResponseEntity.ok().build();
   }
 
   @Operation(summary = "Read one external task with its events")
   @GetMapping("/v1/ExternalTasks/{id}")
   ExternalTaskView get(@PathVariable String id) {
-    return service.get(id);
+    return views.get(id);
   }
 
   @Operation(summary = "List external tasks, newest first")
@@ -83,43 +91,43 @@ class ExternalTaskController {
       @RequestParam(required = false) String state,
       @RequestParam(defaultValue = "0") int page,
       @RequestParam(defaultValue = "50") int size) {
-    return service.list(serviceUpn, state, page, size);
+    return views.list(serviceUpn, state, page, size);
   }
 
   @Operation(summary = "Change distributionPriority, expiresAt or preferredUsers (JSON merge patch)")
   @PatchMapping(path = "/v1/ExternalTasks/{id}", consumes = {"application/merge-patch+json", MediaType.APPLICATION_JSON_VALUE})
   ExternalTaskView patch(@PathVariable String id, @RequestBody JsonNode patch) {
-    return service.patch(id, patch);
+    return steering.patch(id, patch);
   }
 
   @Operation(summary = "Transfer a waiting task into another service's queue (it keeps its age)")
   @PostMapping("/v1/ExternalTasks/{id}/transfer")
   ExternalTaskView transfer(@PathVariable String id, @RequestBody TransferRequest request) {
-    return service.transfer(id, request.serviceUpn());
+    return steering.transfer(id, request.serviceUpn());
   }
 
   @Operation(summary = "Accept the task offered to you")
   @PostMapping("/v1/ExternalTasks/{id}/accept")
   ExternalTaskView accept(@PathVariable String id) {
-    return service.accept(id);
+    return agents.accept(id);
   }
 
   @Operation(summary = "Decline the task offered to you: it goes to the next agent")
   @PostMapping("/v1/ExternalTasks/{id}/decline")
   ExternalTaskView decline(@PathVariable String id) {
-    return service.decline(id);
+    return agents.decline(id);
   }
 
   @Operation(summary = "Complete your connected task (after-work starts); in after-work, end it early")
   @PostMapping("/v1/ExternalTasks/{id}/complete")
   ExternalTaskView complete(@PathVariable String id) {
-    return service.complete(id);
+    return agents.complete(id);
   }
 
   @Operation(summary = "Pick a waiting task of a Pickup service: you are connected to it at once")
   @PostMapping("/v1/ExternalTasks/{id}/pickup")
   ExternalTaskView pickUp(@PathVariable String id) {
-    return service.pickUp(id);
+    return agents.pickUp(id);
   }
 
   /** After-work extension body (optional). */
@@ -128,25 +136,25 @@ class ExternalTaskController {
   @Operation(summary = "Extend your after-work once (a new counter of up to the service's maximum)")
   @PostMapping("/v1/ExternalTasks/{id}/after-work/extend")
   ExternalTaskView extendAfterWork(@PathVariable String id, @RequestBody(required = false) ExtendRequest request) {
-    return service.extendAfterWork(id, request == null ? null : request.seconds());
+    return agents.extendAfterWork(id, request == null ? null : request.seconds());
   }
 
   @Operation(summary = "Every routing decision of the task: candidates, why each was skipped, who was chosen by which rule")
   @GetMapping("/v1/ExternalTasks/{id}/routing")
   java.util.List<dev.cumulus.distribution.RoutingTrace.Entry> routing(@PathVariable String id) {
-    return service.routing(id);
+    return insight.routing(id);
   }
 
   @Operation(summary = "Dry run: who would get a task like this now, and why, without creating anything")
   @PostMapping("/v1/services/{serviceUpn}/routing-preview")
   dev.cumulus.distribution.Eligibility.Decision preview(@PathVariable String serviceUpn, @Valid @RequestBody AddExternalTaskRequest request) {
-    return service.preview(serviceUpn, request);
+    return insight.preview(serviceUpn, request);
   }
 
   @Operation(summary = "The tasks an agent holds now: offers, connected tasks, after-work")
   @GetMapping("/v1/users/{upn}/sessions")
   java.util.List<ExternalTaskView> sessions(@PathVariable String upn) {
     dev.cumulus.security.Caller.current().requireSelfOrSupervisor(upn);
-    return service.sessionsSeenByCaller(upn);
+    return views.sessionsSeenByCaller(upn);
   }
 }

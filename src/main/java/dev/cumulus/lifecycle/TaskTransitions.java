@@ -31,7 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.springframework.stereotype.Component;
 
-/** State changes shared by the API and the workflow steps. Callers hold the routing locks. */
+/** State changes shared by the API, the workflow steps and the timers. Callers hold the task's row lock. */
 @Component
 class TaskTransitions {
 
@@ -241,6 +241,17 @@ class TaskTransitions {
   }
 
   /**
+   * The agent takes the task (an accepted offer, a pickup): its offer rows go, it is Connected with
+   * them, and its workflow hears of it.
+   */
+  void connect(String taskId, String user) {
+    offers.removeAll(taskId);
+    tasks.connect(taskId, user);
+    events.record(taskId, TaskEventType.Accepted, user, Map.of("userUpn", user));
+    workflow.connected(tasks.find(taskId).orElseThrow());
+  }
+
+  /**
    * The agent is done with a Connected task: after-work starts for the service's after-work time
    * (a due time that {@link DistributionTimers} acts on), or the task is completed at once.
    */
@@ -252,6 +263,13 @@ class TaskTransitions {
     tasks.setState(task.id(), TaskState.AfterWork, task.assignedUserUpn());
     afterWork.start(task.id(), task.assignedUserUpn(), now().plusSeconds(afterWorkSeconds));
     events.record(task.id(), TaskEventType.AfterWorkStarted, actor, Map.of("seconds", Integer.toString(afterWorkSeconds)));
+  }
+
+  /** After-work gets a new counter of the given seconds; the caller checked that it may, once. */
+  void extendAfterWork(String taskId, int seconds, String actor) {
+    tasks.markAfterWorkExtended(taskId);
+    afterWork.reschedule(taskId, now().plusSeconds(seconds));
+    events.record(taskId, TaskEventType.AfterWorkExtended, actor, Map.of("seconds", Integer.toString(seconds)));
   }
 
   /**

@@ -1,12 +1,20 @@
 package dev.cumulus.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaConstructor;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.Map;
+import org.springframework.stereotype.Component;
 
 /** The engine stays replaceable (Camunda 7 CE ends with 7.24; Operaton is its fork). */
 @AnalyzeClasses(packages = "dev.cumulus", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -49,4 +57,37 @@ class PackageRulesTest {
   @ArchTest
   static final ArchRule featurePackagesHaveNoCycles =
       slices().matching("dev.cumulus.(*)..").should().beFreeOfCycles();
+
+  /**
+   * A lifecycle bean that needs more collaborators than this does more than one job: the one service
+   * that did everything had 19 (issue 11) and was split by who acts.
+   */
+  static final int MOST_DEPENDENCIES = 10;
+
+  /** Beans that were above the limit when it came: at that size they may stay or shrink, not grow. */
+  static final Map<String, Integer> ALREADY_ABOVE = Map.of("dev.cumulus.lifecycle.Repairs", 11, "dev.cumulus.lifecycle.TaskTransitions", 11);
+
+  @ArchTest
+  static final ArchRule lifecycleBeansStaySmall =
+      classes()
+          .that()
+          .resideInAPackage("dev.cumulus.lifecycle..")
+          .and()
+          .areMetaAnnotatedWith(Component.class)
+          .should(haveConstructorsOfAtMost(MOST_DEPENDENCIES));
+
+  private static ArchCondition<JavaClass> haveConstructorsOfAtMost(int most) {
+    return new ArchCondition<>("have constructors of at most " + most + " parameters") {
+      @Override
+      public void check(JavaClass bean, ConditionEvents events) {
+        int allowed = ALREADY_ABOVE.getOrDefault(bean.getName(), most);
+        for (JavaConstructor constructor : bean.getConstructors()) {
+          int count = constructor.getRawParameterTypes().size();
+          if (count > allowed) {
+            events.add(SimpleConditionEvent.violated(constructor, constructor.getFullName() + " has " + count + " parameters, more than " + allowed));
+          }
+        }
+      }
+    };
+  }
 }

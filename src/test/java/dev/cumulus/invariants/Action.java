@@ -162,7 +162,7 @@ sealed interface Action {
       String key = keyed ? "key-" + label + "-" + w.tag : null;
       return d.asFlow(
           () -> {
-            var created = d.tasks.create(d.request(body, AddExternalTaskRequest.class), key);
+            var created = d.intake.create(d.request(body, AddExternalTaskRequest.class), key);
             String id = created.result().id();
             World.TaskModel t =
                 w.addTask(
@@ -201,7 +201,7 @@ sealed interface Action {
       World.TaskModel t = task(w, label);
       return d.asFlow(
           () -> {
-            var again = d.tasks.create(d.request(t.createRequest, AddExternalTaskRequest.class), t.idempotencyKey);
+            var again = d.intake.create(d.request(t.createRequest, AddExternalTaskRequest.class), t.idempotencyKey);
             String problem =
                 !again.replayed() ? "not answered as a replay" : !again.result().id().equals(t.id) ? "answered another task " + again.result().id() : null;
             return new Result.Ok("", problem);
@@ -237,13 +237,13 @@ sealed interface Action {
       if (abort) {
         return d.asAdmin(
             () -> {
-              d.tasks.cancel(t.id, "abort of " + label);
+              d.steering.cancel(t.id, "abort of " + label);
               return Result.ok();
             });
       }
       return d.asFlow(
           () -> {
-            d.tasks.cancel(t.id, null);
+            d.steering.cancel(t.id, null);
             return Result.ok();
           });
     }
@@ -280,7 +280,7 @@ sealed interface Action {
       World.TaskModel t = task(w, label);
       return d.asAdmin(
           () -> {
-            d.tasks.transfer(t.id, w.services.get(service).upn);
+            d.steering.transfer(t.id, w.services.get(service).upn);
             return Result.ok();
           });
     }
@@ -320,7 +320,7 @@ sealed interface Action {
       }
       return d.asFlow(
           () -> {
-            d.tasks.patch(t.id, d.tree(body));
+            d.steering.patch(t.id, d.tree(body));
             return Result.ok();
           });
     }
@@ -359,9 +359,9 @@ sealed interface Action {
       return d.asFlow(
           () -> {
             if (viaPatch) {
-              d.tasks.patch(t.id, d.tree(Map.of("preferredUsers", prefs)));
+              d.steering.patch(t.id, d.tree(Map.of("preferredUsers", prefs)));
             } else {
-              d.tasks.update(t.id, d.request(Map.of("preferredUsers", prefs), TaskInformation.class));
+              d.steering.update(t.id, d.request(Map.of("preferredUsers", prefs), TaskInformation.class));
             }
             w.preferredUsersChanged(t, preferred.stream().map(p -> p.in(w)).toList());
             return Result.ok();
@@ -444,9 +444,9 @@ sealed interface Action {
           w.agents.get(agent).upn,
           () -> {
             switch (kind) {
-              case ACCEPT -> d.tasks.accept(t.id);
-              case DECLINE -> d.tasks.decline(t.id);
-              case COMPLETE -> d.tasks.complete(t.id);
+              case ACCEPT -> d.agent.accept(t.id);
+              case DECLINE -> d.agent.decline(t.id);
+              case COMPLETE -> d.agent.complete(t.id);
             }
             return Result.ok();
           });
@@ -636,7 +636,7 @@ sealed interface Action {
       return d.asAgent(
           w.agents.get(agent).upn,
           () -> {
-            d.tasks.pickUp(t.id);
+            d.agent.pickUp(t.id);
             return Result.ok();
           });
     }
@@ -680,7 +680,7 @@ sealed interface Action {
       return d.asAgent(
           w.agents.get(agent).upn,
           () -> {
-            d.tasks.extendAfterWork(t.id, seconds);
+            d.agent.extendAfterWork(t.id, seconds);
             return Result.ok();
           });
     }

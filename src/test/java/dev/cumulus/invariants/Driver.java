@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cumulus.distribution.ServiceAdmin;
 import dev.cumulus.distribution.UserAdmin;
-import dev.cumulus.lifecycle.ExternalTaskService;
+import dev.cumulus.lifecycle.AgentActions;
 import dev.cumulus.lifecycle.DistributionTimers;
+import dev.cumulus.lifecycle.TaskIntake;
+import dev.cumulus.lifecycle.TaskSteering;
 import dev.cumulus.lifecycle.WorkflowSteps;
 import dev.cumulus.security.Role;
 import dev.cumulus.web.ApiException;
@@ -35,7 +37,9 @@ final class Driver {
   static final String OFFER_DUE = "OfferDue";
   static final String AFTER_WORK_DUE = "AfterWorkDue";
 
-  final ExternalTaskService tasks;
+  final TaskIntake intake;
+  final AgentActions agent;
+  final TaskSteering steering;
   final UserAdmin users;
   final ServiceAdmin services;
   final WorkflowSteps steps;
@@ -44,8 +48,10 @@ final class Driver {
   final ObjectMapper json;
   final Db db;
 
-  Driver(ExternalTaskService tasks, UserAdmin users, ServiceAdmin services, WorkflowSteps steps, DistributionTimers timers, ManagementService management, ObjectMapper json, Db db) {
-    this.tasks = tasks;
+  Driver(TaskIntake intake, AgentActions agent, TaskSteering steering, UserAdmin users, ServiceAdmin services, WorkflowSteps steps, DistributionTimers timers, ManagementService management, ObjectMapper json, Db db) {
+    this.intake = intake;
+    this.agent = agent;
+    this.steering = steering;
     this.users = users;
     this.services = services;
     this.steps = steps;

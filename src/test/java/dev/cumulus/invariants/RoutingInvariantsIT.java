@@ -6,7 +6,9 @@ import dev.cumulus.distribution.ServiceAdmin;
 import dev.cumulus.distribution.UserAdmin;
 import dev.cumulus.invariants.StreamGenerator.WorldSpec;
 import dev.cumulus.invariants.StreamRunner.Run;
-import dev.cumulus.lifecycle.ExternalTaskService;
+import dev.cumulus.lifecycle.AgentActions;
+import dev.cumulus.lifecycle.TaskIntake;
+import dev.cumulus.lifecycle.TaskSteering;
 import dev.cumulus.lifecycle.WorkflowSteps;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -19,7 +21,6 @@ import java.util.TreeSet;
 import org.camunda.bpm.engine.ManagementService;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -70,9 +71,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
     })
 class RoutingInvariantsIT {
 
-  @Autowired
-  @Qualifier("cumulusExternalTaskService")
-  ExternalTaskService tasks;
+  @Autowired TaskIntake intake;
+  @Autowired AgentActions agent;
+  @Autowired TaskSteering steering;
 
   @Autowired UserAdmin users;
   @Autowired ServiceAdmin services;
@@ -118,7 +119,7 @@ class RoutingInvariantsIT {
     }
 
     var db = new Db(jdbc, json);
-    var runner = new StreamRunner(new Driver(tasks, users, services, steps, timers, management, json, db), db, distribution.refusalCooldown(), tolerated);
+    var runner = new StreamRunner(new Driver(intake, agent, steering, users, services, steps, timers, management, json, db), db, distribution.refusalCooldown(), tolerated);
     long started = System.nanoTime();
     int stepCount = 0;
     int offers = 0;
