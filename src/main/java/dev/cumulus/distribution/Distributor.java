@@ -434,7 +434,8 @@ public class Distributor {
             List.of(userUpn), Offer.RULE_AGENT_FREED, levelOf(task.id(), service), next.preferredUntil() != null && next.preferredUntil().isAfter(now));
     trace.record(task.id(), now, "agentFreed", decision);
     offer(task, service, List.of(userUpn), Offer.RULE_AGENT_FREED);
-    return Step.AGAIN;
+    // full now: no further transaction just to find that out
+    return locked.get().activeTasks() + 1 < locked.get().capacity() ? Step.AGAIN : Step.DONE;
   }
 
 
