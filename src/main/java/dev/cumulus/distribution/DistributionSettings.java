@@ -54,6 +54,18 @@ public record DistributionSettings(
     return skillLevels.isEmpty() ? -1 : Math.max(level, 0);
   }
 
+  /** The level of a task that waited this long as people count it (1 = first), or null without skill levels. */
+  public Integer levelNumberAfter(long waitedSeconds) {
+    int level = levelAfter(waitedSeconds);
+    return level < 0 ? null : level + 1;
+  }
+
+  /** The skills a task that waited this long requires (its level's); none without skill levels. */
+  public List<String> skillsRequiredAfter(long waitedSeconds) {
+    int level = levelAfter(waitedSeconds);
+    return level < 0 ? List.of() : skillLevels.get(level).skills();
+  }
+
   public boolean acceptsPresence(Presence presence) {
     return presence == Presence.Available
         || presence == Presence.Busy && distributeWhenBusy

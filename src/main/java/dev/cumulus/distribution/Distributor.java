@@ -171,14 +171,26 @@ public class Distributor {
     OffsetDateTime enqueuedAt = task.enqueuedAt() == null ? now : task.enqueuedAt();
     ServiceDefinition service = services.find(task.serviceUpn()).orElseThrow();
     DistributionSettings settings = service.settings();
-    OffsetDateTime window = null;
-    if (!task.preferredUsers().isEmpty() && settings.preferredWaitSeconds() > 0) {
-      OffsetDateTime end = enqueuedAt.plusSeconds(settings.preferredWaitSeconds());
-      // no preferred user is a member on duty, not Offline, who has not refused the task: waiting for
-      // them would only delay it, so the queue is open to every member at once
-      window = end.isAfter(now) && aPreferredUserCouldSoonTake(task, service.upn()) ? end : null;
+    queue.enqueue(task, enqueuedAt, effectivePriority(task.priority(), enqueuedAt, settings, now), windowEnd(task, service, enqueuedAt, now));
+  }
+
+  /**
+   * When the task's preferred-user window ends, for a task queued at {@code queuedAt}; null when it
+   * has none or it is over. When no preferred user is a member on duty, not Offline, who has not
+   * refused the task, waiting for them would only delay it: the queue is open to every member at once.
+   */
+  private OffsetDateTime windowEnd(ExternalTask task, ServiceDefinition service, OffsetDateTime queuedAt, OffsetDateTime now) {
+    int wait = service.settings().preferredWaitSeconds();
+    if (task.preferredUsers().isEmpty() || wait <= 0) {
+      return null;
     }
-    queue.enqueue(task, enqueuedAt, effectivePriority(task.priority(), enqueuedAt, settings, now), window);
+    OffsetDateTime end = queuedAt.plusSeconds(wait);
+    return end.isAfter(now) && aPreferredUserCouldSoonTake(task, service.upn()) ? end : null;
+  }
+
+  /** Whether the agent holds the skills of the task's level now (a task waiting since {@code queuedAt}). */
+  private static boolean hasSkillsFor(Agent agent, DistributionSettings settings, OffsetDateTime queuedAt, OffsetDateTime now) {
+    return agent.skills().containsAll(settings.skillsRequiredAfter(Math.max(0, Duration.between(queuedAt, now).getSeconds())));
   }
 
   /** Whether one of the task's preferred users is a member on duty, there (not Offline), who has not refused it. */
@@ -299,8 +311,9 @@ public class Distributor {
       return Verdict.notMember;
     }
     Member fresh = new Member(locked.get(), member.get().onDuty(), null, member.get().lastOfferedAt(), null);
-    int level = queue.entry(task.id()).map(e -> service.settings().levelAfter(Math.max(0, Duration.between(e.enqueuedAt(), now()).getSeconds()))).orElse(-1);
-    List<String> skills = level < 0 ? List.of() : service.settings().skillLevels().get(level).skills();
+    List<String> skills =
+        queue.entry(task.id()).map(e -> service.settings().skillsRequiredAfter(Math.max(0, Duration.between(e.enqueuedAt(), now()).getSeconds())))
+            .orElse(List.of());
     // the agent chooses: refusals, RONA flags and preferred-user windows do not apply
     Verdict verdict = Eligibility.check(fresh, true, false, skills, service.settings(), now(), properties.refusalCooldown());
     if (verdict != null) {
@@ -314,10 +327,7 @@ public class Distributor {
   public Eligibility.Decision preview(ExternalTask task, ServiceDefinition service) {
     OffsetDateTime now = now();
     // as on enqueue: the window opens only for a preferred user who could take the task soon
-    OffsetDateTime window =
-        task.preferredUsers().isEmpty() || service.settings().preferredWaitSeconds() <= 0 || !aPreferredUserCouldSoonTake(task, service.upn())
-            ? null
-            : now.plusSeconds(service.settings().preferredWaitSeconds());
+    OffsetDateTime window = windowEnd(task, service, now, now);
     var entry = new QueueStore.Entry(task.id(), service.upn(), task.priority().rank(), task.priority().rank(), now, 0, window);
     return decide(task, entry, service);
   }
@@ -366,11 +376,7 @@ public class Distributor {
 
   /** The 1-based skill level of a queued task now, or null when its service requires no skills. */
   public Integer levelOf(String taskId, ServiceDefinition service) {
-    return queue.entry(taskId)
-        .map(e -> service.settings().levelAfter(Math.max(0, Duration.between(e.enqueuedAt(), now()).getSeconds())))
-        .filter(level -> level >= 0)
-        .map(level -> level + 1)
-        .orElse(null);
+    return queue.entry(taskId).map(e -> service.settings().levelNumberAfter(Math.max(0, Duration.between(e.enqueuedAt(), now()).getSeconds()))).orElse(null);
   }
 
   /**
@@ -460,15 +466,12 @@ public class Distributor {
         continue;
       }
       OffsetDateTime queuedAt = task.enqueuedAt() == null ? task.createdAt() : task.enqueuedAt();
-      int level = settings.levelAfter(Math.max(0, Duration.between(queuedAt, now).getSeconds()));
-      if (level >= 0 && !agent.skills().containsAll(settings.skillLevels().get(level).skills())) {
+      if (!hasSkillsFor(agent, settings, queuedAt, now)) {
         continue;
       }
       boolean preferred = task.preferenceOf(agent.upn()) != Integer.MAX_VALUE;
       // the window as on enqueue: open for its time while a preferred user could take the task soon
-      boolean windowOpen =
-          !task.preferredUsers().isEmpty() && settings.preferredWaitSeconds() > 0 && queuedAt.plusSeconds(settings.preferredWaitSeconds()).isAfter(now)
-              && aPreferredUserCouldSoonTake(task, service.upn());
+      boolean windowOpen = windowEnd(task, service, queuedAt, now) != null;
       if (windowOpen && !preferred) {
         continue;
       }
@@ -482,7 +485,7 @@ public class Distributor {
       var decision =
           new Eligibility.Decision(
               List.of(new Eligibility.Candidate(agent.upn(), Verdict.chosen, preferred ? task.preferenceOf(agent.upn()) : null)),
-              List.of(agent.upn()), Offer.RULE_BROADCAST_JOINED, level < 0 ? null : level + 1, windowOpen);
+              List.of(agent.upn()), Offer.RULE_BROADCAST_JOINED, settings.levelNumberAfter(Math.max(0, Duration.between(queuedAt, now).getSeconds())), windowOpen);
       trace.record(taskId, now, "agentFreed", decision);
       events.record(taskId, TaskEventType.Offered, TaskEvent.SYSTEM, Map.of("userUpn", agent.upn(), "rule", Offer.RULE_BROADCAST_JOINED));
       return true;
@@ -510,8 +513,7 @@ public class Distributor {
     OffsetDateTime now = at == null ? now() : at;
     for (QueueStore.Entry candidate : queue.nextFor(agent.upn(), agent.routingPresence(), now, refusedAfter(), null, 50)) {
       ServiceDefinition service = seen.computeIfAbsent(candidate.serviceUpn(), s -> services.find(s).orElseThrow());
-      int level = service.settings().levelAfter(Math.max(0, Duration.between(candidate.enqueuedAt(), now).getSeconds()));
-      if (level >= 0 && !agent.skills().containsAll(service.settings().skillLevels().get(level).skills())) {
+      if (!hasSkillsFor(agent, service.settings(), candidate.enqueuedAt(), now)) {
         continue;
       }
       if (leftForAPreferredUser(candidate, service, agent.upn(), now, seen, nested)) {

@@ -70,8 +70,7 @@ public final class Eligibility {
     Map<String, Integer> preference =
         preferred.stream().collect(Collectors.toMap(p -> p.upn().toLowerCase(), PreferredUser::effectivePriority, Math::min));
     boolean windowOpen = preferredUntil != null && preferredUntil.isAfter(now);
-    int level = settings.levelAfter(waitedSeconds);
-    List<String> requiredSkills = level < 0 ? List.of() : settings.skillLevels().get(level).skills();
+    List<String> requiredSkills = settings.skillsRequiredAfter(waitedSeconds);
 
     var candidates = new ArrayList<Candidate>();
     var eligible = new ArrayList<Member>();
@@ -122,7 +121,7 @@ public final class Eligibility {
               ? Offer.RULE_BROADCAST
               : byPreference ? Offer.RULE_PREFERRED : ruleOf(settings.selectionPolicy());
     }
-    return new Decision(List.copyOf(candidates), List.copyOf(chosen), rule, level < 0 ? null : level + 1, windowOpen);
+    return new Decision(List.copyOf(candidates), List.copyOf(chosen), rule, settings.levelNumberAfter(waitedSeconds), windowOpen);
   }
 
   /** Null when the member may take the task; otherwise the first reason it may not. */
