@@ -35,7 +35,13 @@ import org.junit.jupiter.api.Test;
  *       candidate group → end); per life start an instance, find its task (task query by candidate
  *       group and process instance), claim, complete, through the engine Java API of the application
  *       the harness started, with as many threads as (4) has (agents + flows,
- *       {@code -Dbench.anchor.threads}), on the same database and history level;
+ *       {@code -Dbench.anchor.threads}), on the same database and history level; next to it, a
+ *       diagnostic that is not judged: the same life through Camunda's own REST API over HTTP, as a
+ *       team without Cumulus would build it from flows and agent pages ({@code POST
+ *       /engine-rest/process-definition/key/…/start} with a business key, {@code GET
+ *       /engine-rest/task?processInstanceId=…&candidateGroup=…}, {@code POST …/claim}, {@code POST
+ *       …/complete}; HTTP Basic as the admin user), four requests per life, the same threads and
+ *       durations, with its server CPU, rows and commits per life and the ratio of (4) to it;
  *   <li>full lives per second (create → offer → accept → complete) with simulated agents on one
  *       service: ≥ 200/s and ≥ 1.3 × the anchor (3); what a life costs next to the anchor's: rows
  *       written (≤ 60) and commits (≤ 6) per life, as PostgreSQL counts them (pg_stat_user_tables,
@@ -47,8 +53,9 @@ import org.junit.jupiter.api.Test;
  *   <li>whether estimatedWaitSeconds keeps its word (issue 14, {@link EtaScenario}).
  * </ol>
  *
- * Order of the run: (2), (3), (4), (5), (6), (7), (9), then (1) (its instances stay in user tasks
- * for ever; the anchor's end, so it runs right before the lives), then (8).
+ * Order of the run: (2), (3) with its HTTP diagnostic right after it, (4), (5), (6), (7), (9), then
+ * (1) (its instances stay in user tasks for ever; the anchors' end, so they run right before the
+ * lives), then (8).
  *
  * <p>{@code -Dbench.phases=} selects a part: {@code eta} runs only the last one (a few minutes per
  * database), {@code position} only (8), {@code lives} only (2) to (5) and (1), with their judgements

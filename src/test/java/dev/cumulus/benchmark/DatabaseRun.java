@@ -157,8 +157,9 @@ final class DatabaseRun implements AutoCloseable {
 
   /**
    * {@code -Dbench.phases=lives}: only the figures of the lives and of the start rate, in the order
-   * of the full run: AddExternalTask, the plain Camunda anchor, full lives on one service and over
-   * four, then the raw start rate (its instances stay in user tasks, so it comes last).
+   * of the full run: AddExternalTask, the plain Camunda anchor (in-process, then over HTTP), full
+   * lives on one service and over four, then the raw start rate (its instances stay in user tasks,
+   * so it comes last).
    */
   private void runLives() throws Exception {
     facts();
@@ -178,12 +179,14 @@ final class DatabaseRun implements AutoCloseable {
   }
 
   /**
-   * The plain Camunda anchor, then full lives on one service and the same agents and flows over four
-   * services, and their judgement side by side. The anchor's instances end, so it leaves no open
-   * task behind for the Cumulus lives (only history rows, as theirs do).
+   * The plain Camunda anchor, the same life through Camunda's REST API (a diagnostic, not judged),
+   * then full lives on one service and the same agents and flows over four services, and their
+   * judgement side by side. The anchors' instances end, so they leave no open task behind for the
+   * Cumulus lives (only history rows, as theirs do).
    */
   private void lives(Setup setup) throws InterruptedException {
     Load.Rate anchor = anchorLives();
+    Load.Rate overHttp = restAnchorLives();
     List<Group> one = List.of(new Group(setup.lives(), setup.livesAgents()));
     Load.Rate oneService = fullLives(one, settings.creators(), settings.warmupSeconds(), settings.measureSeconds(), "lives");
     int spreadFlows = Math.max(settings.creators(), setup.spreadLives().size());
@@ -196,6 +199,10 @@ final class DatabaseRun implements AutoCloseable {
         "  anchor: plain Camunda life, start → task query → claim → complete, " + settings.anchorThreads() + " engine threads",
         String.format("%.0f lives/s", anchor.perSecond()));
     report.ratioAtLeast("full lives on one service / plain Camunda anchor", oneService.perSecond(), anchor.perSecond(), " lives/s", 1.3);
+    report.info(
+        "  anchor over HTTP: plain Camunda REST life, start → query → claim → complete, " + settings.anchorThreads() + " clients",
+        String.format("%.0f lives/s", overHttp.perSecond()));
+    report.ratioInfo("  full lives on one service / plain Camunda over HTTP", oneService.perSecond(), overHttp.perSecond(), " lives/s");
     report.info(
         String.format(
             "full lives over %d services (%s agents), %d flows", setup.spreadLives().size(),
@@ -215,8 +222,17 @@ final class DatabaseRun implements AutoCloseable {
         anchorAside(plain.commitsPerOperation()));
     report.info("server CPU per life: Cumulus full life (one service)", oneService.serverCpuText());
     report.info("  server CPU per life: plain Camunda anchor", anchor.serverCpuText());
+    report.info("  server CPU per life: plain Camunda over HTTP", overHttp.serverCpuText());
+    TableStats.Work rest = overHttp.database();
+    report.info("  rows written per life: plain Camunda over HTTP", perLife(rest.rowsPerOperation()));
+    report.info("  commits per life: plain Camunda over HTTP", perLife(rest.commitsPerOperation()));
     report.wide("rows per life by table: Cumulus full life", cumulus.writers().isEmpty() ? "n/a" : cumulus.writers());
     report.wide("  rows per life by table: plain Camunda anchor", plain.writers().isEmpty() ? "n/a" : plain.writers());
+    report.wide("  rows per life by table: plain Camunda over HTTP", rest.writers().isEmpty() ? "n/a" : rest.writers());
+  }
+
+  private static String perLife(double value) {
+    return Double.isNaN(value) ? "n/a" : String.format("%.1f", value);
   }
 
   private static String anchorAside(double anchorValue) {
@@ -344,17 +360,7 @@ final class DatabaseRun implements AutoCloseable {
    * the full-lives phase has (agents + flows), on the same database and history level.
    */
   private Load.Rate anchorLives() throws InterruptedException {
-    ProcessEngine engine = context.getBean(ProcessEngine.class);
-    var model =
-        Bpmn.createExecutableProcess(ANCHOR_PROCESS)
-            .camundaHistoryTimeToLive(1)
-            .startEvent()
-            .userTask("work")
-            .name("Work")
-            .camundaCandidateGroups(ANCHOR_GROUP)
-            .endEvent()
-            .done();
-    engine.getRepositoryService().createDeployment().name("cumulus-benchmark-anchor").addModelInstance("cumulus-benchmark-anchor.bpmn", model).deploy();
+    ProcessEngine engine = deployAnchor();
     RuntimeService runtime = engine.getRuntimeService();
     TaskService tasks = engine.getTaskService();
     var load = new Load("anchor", true);
@@ -381,6 +387,108 @@ final class DatabaseRun implements AutoCloseable {
             "plain Camunda anchor: %d threads, each life four engine commands (start, task query by candidate group and"
                 + " instance, claim, complete); %d tasks not found (expected 0), %d instances left open (expected 0); %s",
             settings.anchorThreads(), missing.get(), open, rate.detail()));
+    return rate;
+  }
+
+  /** The anchors' tiny process (start → user task for a candidate group → end), deployed once. */
+  private ProcessEngine deployAnchor() {
+    ProcessEngine engine = context.getBean(ProcessEngine.class);
+    if (engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey(ANCHOR_PROCESS).count() == 0) {
+      var model =
+          Bpmn.createExecutableProcess(ANCHOR_PROCESS)
+              .camundaHistoryTimeToLive(1)
+              .startEvent()
+              .userTask("work")
+              .name("Work")
+              .camundaCandidateGroups(ANCHOR_GROUP)
+              .endEvent()
+              .done();
+      engine.getRepositoryService()
+          .createDeployment()
+          .name("cumulus-benchmark-anchor")
+          .addModelInstance("cumulus-benchmark-anchor.bpmn", model)
+          .deploy();
+    }
+    return engine;
+  }
+
+  // ---------------------------------------------------------------- 3b. the plain Camunda anchor over HTTP
+
+  /**
+   * Diagnostic, not judged: the anchor's life as a team without Cumulus would build it from flows and
+   * agent pages, through Camunda's own REST API ({@code /engine-rest}, HTTP Basic as the admin user):
+   * start an instance by key with a business key, find its task by candidate group and instance,
+   * claim it for a user, complete it — four HTTP requests per life, with the threads and durations
+   * of the anchor. Its instances carry a business key of their own; any a failed life leaves open is
+   * counted, then removed.
+   */
+  private Load.Rate restAnchorLives() throws InterruptedException {
+    ProcessEngine engine = deployAnchor();
+    RuntimeService runtime = engine.getRuntimeService();
+    String businessKeyPrefix = "rest-" + tag + "-";
+    var load = new Load("anchor-http");
+    var seq = new AtomicLong();
+    var missing = new AtomicLong();
+    var requests = new AtomicLong();
+    for (int i = 0; i < settings.anchorThreads(); i++) {
+      String claim = json(Map.of("userId", "anchor-http" + i + "." + tag + "@bench.test"));
+      load.loop(
+          () -> {
+            Reply started = http.post(
+                admin, "/engine-rest/process-definition/key/" + ANCHOR_PROCESS + "/start",
+                json(Map.of("businessKey", businessKeyPrefix + seq.incrementAndGet())));
+            requests.incrementAndGet();
+            if (!started.ok()) {
+              load.error(started);
+              return;
+            }
+            String instance = started.json().path("id").asText();
+            Reply found = http.get(admin, "/engine-rest/task?processInstanceId=" + instance + "&candidateGroup=" + ANCHOR_GROUP);
+            requests.incrementAndGet();
+            if (!found.ok()) {
+              load.error(found);
+              return;
+            }
+            JsonNode tasks = found.json();
+            if (!tasks.isArray() || tasks.size() != 1) {
+              missing.incrementAndGet();
+              throw new IllegalStateException(
+                  "expected one task for candidate group " + ANCHOR_GROUP + " in instance " + instance + ", found " + found);
+            }
+            String task = tasks.get(0).path("id").asText();
+            Reply claimed = http.post(admin, "/engine-rest/task/" + task + "/claim", claim);
+            requests.incrementAndGet();
+            if (!claimed.ok()) {
+              load.error(claimed);
+              return;
+            }
+            Reply completed = http.post(admin, "/engine-rest/task/" + task + "/complete", "{}");
+            requests.incrementAndGet();
+            if (!completed.ok()) {
+              load.error(completed);
+              return;
+            }
+            load.done.incrementAndGet();
+          });
+    }
+    long requestsBefore = requests.get();
+    Load.Rate rate = load.measure(settings.warmupSeconds(), settings.measureSeconds());
+    long lives = load.done.get();
+    // a life that failed half-way leaves its instance in the user task: count, then remove
+    List<String> open =
+        runtime.createProcessInstanceQuery().processDefinitionKey(ANCHOR_PROCESS).processInstanceBusinessKeyLike(businessKeyPrefix + "%").list()
+            .stream().map(ProcessInstance::getId).toList();
+    if (!open.isEmpty()) {
+      runtime.deleteProcessInstances(open, "benchmark: left open by a failed life", true, true);
+    }
+    report.note(
+        String.format(
+            "plain Camunda anchor over HTTP (diagnostic): %d threads through /engine-rest with HTTP Basic as the admin user,"
+                + " each life four requests (start by key with a business key, task query by candidate group and instance,"
+                + " claim, complete); %d lives started, %d completed, %.1f HTTP requests per life; %d errors in all; %d tasks"
+                + " not found (expected 0), %d instances left open (expected 0, removed); %s",
+            settings.anchorThreads(), seq.get(), lives, lives == 0 ? Double.NaN : (double) (requests.get() - requestsBefore) / lives,
+            load.errors.get(), missing.get(), open.size(), rate.detail()));
     return rate;
   }
 

@@ -59,6 +59,11 @@ final class Report {
     rows.add(new Row(section, figure, v, t, verdict(ratio >= target, (target - ratio) / target, ratio)));
   }
 
+  /** A ratio shown like {@link #ratioAtLeast} but not judged (a diagnostic next to another anchor). */
+  void ratioInfo(String figure, double numerator, double denominator, String unit) {
+    rows.add(new Row(section, figure, String.format("%.0f / %.0f%s = %.2f", numerator, denominator, unit, numerator / denominator), "", ""));
+  }
+
   /**
    * A figure that must stay at or below the target (a cost), with text shown beside it (e.g. its
    * anchor's figure).
