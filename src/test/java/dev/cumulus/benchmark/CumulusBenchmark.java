@@ -60,7 +60,8 @@ import org.junit.jupiter.api.Test;
  * <p>{@code -Dbench.phases=} selects a part: {@code eta} runs only the last one (a few minutes per
  * database), {@code position} only (8), {@code lives} only (2) to (5) and (1), with their judgements
  * (for iterating on the lives and start rates; with {@code -Dbench.scale=quick}, a minute or two per
- * database). {@code -Dbench.anchor.threads} sets the anchor's threads (default
+ * database), {@code latency} only the create → offer and frees up → next offer latencies (after an
+ * unjudged AddExternalTask phase that fills the queue). {@code -Dbench.anchor.threads} sets the anchor's threads (default
  * {@code bench.agents + bench.creators}, 16).
  *
  * The table goes to standard output and to {@code target/benchmark-results.txt}.

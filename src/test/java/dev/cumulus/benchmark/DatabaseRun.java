@@ -112,6 +112,8 @@ final class DatabaseRun implements AutoCloseable {
   void run() throws Exception {
     if (settings.phases().equals(List.of("lives"))) {
       runLives();
+    } else if (settings.phases().equals(List.of("latency"))) {
+      runLatency();
     } else if (settings.phases().equals(List.of("eta"))) {
       facts();
       report.section(55);
@@ -172,6 +174,21 @@ final class DatabaseRun implements AutoCloseable {
     double raw = rawEngineRate();
     report.section(21);
     judgeAdd(add, raw);
+  }
+
+  /**
+   * Only the two latency phases: create → offer with free agents, and frees up → next offer with the
+   * queue that the AddExternalTask phase fills (which therefore runs first, unjudged).
+   */
+  private void runLatency() throws Exception {
+    facts();
+    Setup setup = setUp();
+    report.section(20);
+    addExternalTaskRate(setup);
+    report.section(40);
+    createToOffer(setup);
+    report.section(50);
+    freesUpToNextOffer(setup);
   }
 
   private void judgeAdd(double add, double raw) {

@@ -454,6 +454,49 @@ class WorkflowActivitiesIT {
     assertThat(r.status()).as(r.toString()).isIn(200, 201);
   }
 
+  @Test
+  void aWorkflowThatModelsTaskConnectedActsWhenAnAgentAccepts() throws Exception {
+    // given a workflow with a non-interrupting TaskConnected boundary event on With the agents that notifies
+    String xml = variant("ConnectedAwareProcess", Map.of())
+        .replace("</bpmn:process>", """
+            <bpmn:boundaryEvent id="BoundaryEvent_Connected" name="Agent connected" cancelActivity="false" attachedToRef="Task_WithAgents">
+              <bpmn:messageEventDefinition id="MessageEventDefinition_Connected" messageRef="Message_TaskConnected" />
+            </bpmn:boundaryEvent>
+            <bpmn:serviceTask id="Task_TellConnected" name="Tell connected" camunda:delegateExpression="${notifyDelegate}">
+              <bpmn:extensionElements><camunda:inputOutput>
+                <camunda:inputParameter name="notification">AgentConnected</camunda:inputParameter>
+              </camunda:inputOutput></bpmn:extensionElements>
+            </bpmn:serviceTask>
+            <bpmn:endEvent id="EndEvent_Told" name="Told" />
+            <bpmn:sequenceFlow id="Flow_Connected" sourceRef="BoundaryEvent_Connected" targetRef="Task_TellConnected" />
+            <bpmn:sequenceFlow id="Flow_Told" sourceRef="Task_TellConnected" targetRef="EndEvent_Told" />
+            </bpmn:process>
+            <bpmn:message id="Message_TaskConnected" name="TaskConnected" />""");
+    var deployed = deploy("connected-aware.bpmn", xml);
+    assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
+    String ivy = scenario.agent("ivy", 1);
+    String aware = scenario.service("aware", List.of(ivy), map("processKey", "ConnectedAwareProcess"));
+    String plain = scenario.service("plain", List.of(ivy), map());
+    scenario.available(ivy);
+
+    // when ivy accepts a task of each
+    String heard = create(aware, map());
+    scenario.as(ivy).post("/v1/ExternalTasks/" + heard + "/accept", null);
+    String unheard = create(plain, map());
+    scenario.as(ivy).post("/v1/ExternalTasks/" + heard + "/complete", null);
+    fireTimer(heard, TaskProbe.AFTER_WORK_DUE);
+    scenario.as(ivy).post("/v1/ExternalTasks/" + unheard + "/accept", null);
+
+    // then the workflow that models it heard it (its Notify ran), and it still ended as Completed
+    JsonNode done = task(heard);
+    assertThat(events(done)).containsSubsequence("Accepted", "Notified", "Completed");
+    assertThat(done.path("events").toString()).contains("AgentConnected");
+    assertThat(runtime.createProcessInstanceQuery().processInstanceId(done.path("processInstanceId").asText()).count()).isZero();
+    // and the default workflow had nothing to hear: the instance still waits with the agents
+    assertThat(events(task(unheard))).doesNotContain("Notified");
+    assertThat(runtime.getActiveActivityIds(task(unheard).path("processInstanceId").asText())).containsExactly("Task_WithAgents");
+  }
+
   private String create(String service, Map<String, Object> fields) {
     var body = new java.util.LinkedHashMap<String, Object>(fields);
     body.put("serviceUpn", service);
