@@ -148,8 +148,11 @@ public class TaskStore {
         "update external_task set state = ?, assigned_user_upn = ? where id = ?", state.name(), assignedUserUpn, id);
   }
 
-  public void markEnqueued(String id, OffsetDateTime at) {
-    jdbc.update("update external_task set enqueued_at = coalesce(enqueued_at, ?) where id = ?", at, id);
+  /** Queued, with no agent; its age counts from {@code at} unless it was queued before (then it keeps its age). */
+  public void markQueued(String id, OffsetDateTime at) {
+    jdbc.update(
+        "update external_task set state = ?, assigned_user_upn = null, enqueued_at = coalesce(enqueued_at, ?) where id = ?",
+        TaskState.Queued.name(), at, id);
   }
 
   public void connect(String id, String userUpn) {

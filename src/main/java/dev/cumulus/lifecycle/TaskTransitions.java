@@ -234,7 +234,12 @@ class TaskTransitions {
 
   /** Back into its service's queue, keeping its original age. */
   ExternalTask requeue(String taskId) {
-    tasks.setState(taskId, TaskState.Queued, null);
+    return queue(taskId, null);
+  }
+
+  /** Into its service's queue; a first queueing sets its age to {@code age}, a later one keeps it. */
+  ExternalTask queue(String taskId, OffsetDateTime age) {
+    tasks.markQueued(taskId, age);
     ExternalTask task = tasks.find(taskId).orElseThrow();
     distributor.enqueue(task);
     return task;

@@ -107,8 +107,7 @@ public class WorkflowActivities {
       }
       // the first queueing sets the age; a transfer or a re-queue later keeps it
       OffsetDateTime age = task.enqueuedAt() != null ? task.enqueuedAt() : options.ageFromCreation() ? task.createdAt() : transitions.now();
-      tasks.markEnqueued(taskId, age);
-      transitions.requeue(taskId);
+      transitions.queue(taskId, age);
       // the task's own choices show in its history and webhooks
       var detail = new LinkedHashMap<String, String>();
       if (options.distributionType() != null) {
