@@ -1,15 +1,15 @@
 package dev.cumulus.lifecycle;
 
-import dev.cumulus.distribution.AfterWorkStore;
-import dev.cumulus.distribution.Agent;
-import dev.cumulus.distribution.OfferStore;
-import dev.cumulus.distribution.Presence;
+import dev.cumulus.directory.Agent;
+import dev.cumulus.directory.Presence;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskEvent;
 import dev.cumulus.externaltask.TaskEventType;
 import dev.cumulus.externaltask.TaskEvents;
 import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.externaltask.TaskStore;
+import dev.cumulus.routing.AfterWorkStore;
+import dev.cumulus.routing.OfferStore;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;

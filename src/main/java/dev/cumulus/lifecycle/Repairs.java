@@ -1,7 +1,5 @@
 package dev.cumulus.lifecycle;
 
-import dev.cumulus.distribution.DistributionProperties;
-import dev.cumulus.distribution.Distributor;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskEvent;
 import dev.cumulus.externaltask.TaskEventType;
@@ -9,6 +7,8 @@ import dev.cumulus.externaltask.TaskEvents;
 import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.externaltask.TaskStore;
 import dev.cumulus.externaltask.TaskWorkflow;
+import dev.cumulus.routing.DistributionProperties;
+import dev.cumulus.routing.Distributor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.OffsetDateTime;

@@ -1,25 +1,25 @@
 package dev.cumulus.lifecycle;
 
-import dev.cumulus.distribution.Agent;
-import dev.cumulus.distribution.AfterWorkStore;
-import dev.cumulus.distribution.AgentStore;
-import dev.cumulus.distribution.DistributionSettings;
-import dev.cumulus.distribution.Distributor;
-import dev.cumulus.distribution.OfferStore;
-import dev.cumulus.distribution.Presence;
-import dev.cumulus.distribution.QueueStore;
-import dev.cumulus.distribution.ServiceStore;
-import dev.cumulus.distribution.ServiceDefinition;
-import dev.cumulus.distribution.TaskRoutingOverrides;
+import dev.cumulus.directory.Agent;
+import dev.cumulus.directory.AgentStore;
+import dev.cumulus.directory.DistributionSettings;
+import dev.cumulus.directory.Presence;
+import dev.cumulus.directory.ServiceDefinition;
+import dev.cumulus.directory.ServiceStore;
 import dev.cumulus.externaltask.ContextParameter;
 import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.externaltask.ExternalTask;
-import dev.cumulus.externaltask.TaskWorkflow;
 import dev.cumulus.externaltask.Outcome;
 import dev.cumulus.externaltask.TaskEventType;
 import dev.cumulus.externaltask.TaskEvents;
 import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.externaltask.TaskStore;
+import dev.cumulus.externaltask.TaskWorkflow;
+import dev.cumulus.routing.AfterWorkStore;
+import dev.cumulus.routing.Distributor;
+import dev.cumulus.routing.OfferStore;
+import dev.cumulus.routing.QueueStore;
+import dev.cumulus.routing.TaskRoutingOverrides;
 import dev.cumulus.web.ApiException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -218,7 +218,7 @@ class TaskTransitions {
     agents.setAwayFor(user, Agent.MISSED_OFFER, now);
     agents.recordChange(user, "presence", now);
     // windows that waited only for this agent open now
-    distributor.preferredUserGone(user);
+    distributor.agentGone(user);
     return true;
   }
 

@@ -42,7 +42,17 @@ class PackageRulesTest {
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(
-              "dev.cumulus.distribution..", "dev.cumulus.lifecycle..", "dev.cumulus.workflow..", "dev.cumulus.webhook..");
+              "dev.cumulus.directory..", "dev.cumulus.routing..", "dev.cumulus.lifecycle..", "dev.cumulus.workflow..",
+              "dev.cumulus.webhook..");
+
+  /**
+   * Who is who (users, agents, services, members, supervisors) knows nothing of routing (queue,
+   * matching, offers, after-work): routing reads the directory, and hears its changes through {@code
+   * AvailabilityListener}, which routing implements.
+   */
+  @ArchTest
+  static final ArchRule theDirectoryDoesNotDependOnRouting =
+      noClasses().that().resideInAPackage("dev.cumulus.directory..").should().dependOnClassesThat().resideInAPackage("dev.cumulus.routing..");
 
   /** Nothing depends on the Cockpit plugin: it only reads through the features' public reads. */
   @ArchTest
