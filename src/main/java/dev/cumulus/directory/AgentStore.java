@@ -112,6 +112,11 @@ public class AgentStore {
     jdbc.update("insert into agent_change (user_upn, kind, occurred_at) values (?, ?, ?)", upn, kind, at);
   }
 
+  /*
+   * The agent's load (active_tasks, and idle_since and the handled count as a task leaves them) is
+   * routing's to change: it calls these as it makes and ends offers (PackageRulesTest).
+   */
+
   public void taskTaken(String upn) {
     jdbc.update("update agent set active_tasks = active_tasks + 1 where upn = ?", upn);
   }
@@ -123,6 +128,16 @@ public class AgentStore {
             + " idle_since = ? where upn = ?",
         now,
         upn);
+  }
+
+  /** A repair's recount of the agent's load. */
+  public void setActiveTasks(String upn, int activeTasks) {
+    jdbc.update("update agent set active_tasks = ? where upn = ?", activeTasks, upn);
+  }
+
+  /** Old agent_change rows are only needed while live pages may still be behind them. */
+  public void forgetChangesBefore(OffsetDateTime before) {
+    jdbc.update("delete from agent_change where occurred_at < ?", before);
   }
 
   /** Whether a member on duty, present as the service allows, has free capacity (skills and flags aside). */

@@ -128,6 +128,11 @@ public class ServiceStore {
     jdbc.update("update cumulus_service set open_tasks = open_tasks + ? where upn = ?", delta, upn);
   }
 
+  /** A repair's recount of the service's open tasks. */
+  public void setOpenTasks(String upn, int openTasks) {
+    jdbc.update("update cumulus_service set open_tasks = ? where upn = ?", openTasks, upn);
+  }
+
   private static final Object RELEASED = new Object();
 
   /**

@@ -47,7 +47,6 @@ public class WorkflowActivities {
   private final WaitEstimator waits;
   private final TaskTransitions transitions;
   private final TaskProperties properties;
-  private final dev.cumulus.routing.TaskRoutingOverrides overrides;
 
   WorkflowActivities(
       TaskStore tasks,
@@ -58,8 +57,7 @@ public class WorkflowActivities {
       QueuePositions positions,
       WaitEstimator waits,
       TaskTransitions transitions,
-      TaskProperties properties,
-      dev.cumulus.routing.TaskRoutingOverrides overrides) {
+      TaskProperties properties) {
     this.tasks = tasks;
     this.events = events;
     this.services = services;
@@ -69,7 +67,6 @@ public class WorkflowActivities {
     this.waits = waits;
     this.transitions = transitions;
     this.properties = properties;
-    this.overrides = overrides;
   }
 
   /**
@@ -103,7 +100,7 @@ public class WorkflowActivities {
         transitions.changePriority(task, options.priority(), TaskEvent.SYSTEM);
       }
       if (options.distributionType() != null || options.offerTimeoutSeconds() != null) {
-        overrides.set(taskId, options.distributionType(), options.offerTimeoutSeconds());
+        distributor.setTaskRouting(taskId, options.distributionType(), options.offerTimeoutSeconds());
       }
       // the first queueing sets the age; a transfer or a re-queue later keeps it
       OffsetDateTime age = task.enqueuedAt() != null ? task.enqueuedAt() : options.ageFromCreation() ? task.createdAt() : transitions.now();

@@ -6,22 +6,25 @@ import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-/** Tasks in after-work and when their after-work time is over (a distribution timer). */
+/**
+ * Tasks in after-work and when their after-work time is over (a distribution timer). Only routing
+ * writes them ({@link Distributor#startAfterWork} and the like); the public reads serve the timers.
+ */
 @Repository
 public class AfterWorkStore {
 
   private final JdbcTemplate jdbc;
 
-  public AfterWorkStore(JdbcTemplate jdbc) {
+  AfterWorkStore(JdbcTemplate jdbc) {
     this.jdbc = jdbc;
   }
 
-  public void start(String taskId, String userUpn, OffsetDateTime dueAt) {
+  void start(String taskId, String userUpn, OffsetDateTime dueAt) {
     jdbc.update("insert into after_work (task_id, user_upn, due_at) values (?,?,?)", taskId, userUpn, dueAt);
   }
 
   /** Moves the end of a running after-work time; false when the task is not in after-work. */
-  public boolean reschedule(String taskId, OffsetDateTime dueAt) {
+  boolean reschedule(String taskId, OffsetDateTime dueAt) {
     return jdbc.update("update after_work set due_at = ? where task_id = ?", dueAt, taskId) > 0;
   }
 
@@ -29,7 +32,7 @@ public class AfterWorkStore {
     return jdbc.queryForList("select due_at from after_work where task_id = ?", OffsetDateTime.class, taskId).stream().findFirst();
   }
 
-  public void end(String taskId) {
+  void end(String taskId) {
     jdbc.update("delete from after_work where task_id = ?", taskId);
   }
 

@@ -78,6 +78,7 @@ public class Distributor implements AvailabilityListener {
   private final Clock clock;
     private final TransactionTemplate ownTransaction;
   private final TaskRoutingOverrides overrides;
+  private final AfterWorkStore afterWork;
 
   public Distributor(
       TaskStore tasks,
@@ -90,7 +91,8 @@ public class Distributor implements AvailabilityListener {
       DistributionProperties properties,
       Clock clock,
       PlatformTransactionManager transactions,
-      TaskRoutingOverrides overrides) {
+      TaskRoutingOverrides overrides,
+      AfterWorkStore afterWork) {
     this.tasks = tasks;
     this.agents = agents;
     this.services = services;
@@ -103,6 +105,7 @@ public class Distributor implements AvailabilityListener {
     this.ownTransaction = new TransactionTemplate(transactions);
     this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.overrides = overrides;
+    this.afterWork = afterWork;
   }
 
   /** The task's service with the distribution type and offer timeout its workflow chose for it. */
@@ -629,6 +632,79 @@ public class Distributor implements AvailabilityListener {
       changed += queue.raise(serviceUpn, low, normal, now.minusSeconds(step));
     }
     return changed;
+  }
+
+  /** The task leaves its queue (it ended). */
+  public void dequeue(String taskId) {
+    queue.remove(taskId);
+  }
+
+  /** The task's own distribution type and offer timeout, as its workflow chose them; null keeps the service's. */
+  public void setTaskRouting(String taskId, DistributionType distributionType, Integer offerTimeoutSeconds) {
+    overrides.set(taskId, distributionType, offerTimeoutSeconds);
+  }
+
+  /** The task's own distribution choices end (it moved to another service). */
+  public void clearTaskRouting(String taskId) {
+    overrides.clear(taskId);
+  }
+
+  /**
+   * Ends one agent's offer of the task; the agent's slot is free again. A refusal (decline, no answer)
+   * keeps the task from that agent for the refusal cooldown, and with persistent RONA flags the agent
+   * in that service until the reset. The caller holds the task's row lock.
+   */
+  public void endOffer(ExternalTask task, String userUpn, boolean refused) {
+    released(userUpn);
+    offers.remove(task.id(), userUpn);
+    if (refused) {
+      offers.refused(task.id(), userUpn, now());
+      DistributionSettings settings = services.find(task.serviceUpn()).orElseThrow().settings();
+      if (settings.persistentRona()) {
+        services.flagRona(task.serviceUpn(), userUpn, now().plusSeconds(settings.ronaResetSeconds()));
+      }
+    }
+  }
+
+  /** An agent took the task: its offer rows go; the agent who took it keeps the slot. */
+  public void offerAccepted(String taskId) {
+    offers.removeAll(taskId);
+  }
+
+  /** A task left the agent (its offer ended, or it was cancelled): one slot is free again, matched after commit. */
+  public void released(String userUpn) {
+    agents.taskReleased(userUpn, now());
+    agentFreed(userUpn);
+  }
+
+  /** The agent is done with a task: released, and counted for "least busy". */
+  public void handled(String userUpn) {
+    agents.taskReleased(userUpn, now());
+    agents.handled(userUpn);
+    agentFreed(userUpn);
+  }
+
+  /** A repair counted the agent's offers and tasks anew: their load is set to that, and matched after commit when it went down. */
+  public void loadRecounted(String userUpn, int stored, int actual) {
+    agents.setActiveTasks(userUpn, actual);
+    if (actual < stored) {
+      agentFreed(userUpn);
+    }
+  }
+
+  /** After-work starts for the agent's task, until {@code dueAt} (a due time that {@code DistributionTimers} acts on). */
+  public void startAfterWork(String taskId, String userUpn, OffsetDateTime dueAt) {
+    afterWork.start(taskId, userUpn, dueAt);
+  }
+
+  /** The task's after-work now ends at {@code dueAt}. */
+  public void extendAfterWork(String taskId, OffsetDateTime dueAt) {
+    afterWork.reschedule(taskId, dueAt);
+  }
+
+  /** The task's after-work ends (or its due time goes, when the task left after-work otherwise). */
+  public void endAfterWork(String taskId) {
+    afterWork.end(taskId);
   }
 
   /**

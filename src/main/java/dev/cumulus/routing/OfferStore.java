@@ -5,13 +5,16 @@ import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-/** Current offers, and the refusals that keep a task from going straight back to who refused it. */
+/**
+ * Current offers, and the refusals that keep a task from going straight back to who refused it. Only
+ * routing writes them (the writes are package-private); the public reads serve views and timers.
+ */
 @Repository
 public class OfferStore {
 
   private final JdbcTemplate jdbc;
 
-  public OfferStore(JdbcTemplate jdbc) {
+  OfferStore(JdbcTemplate jdbc) {
     this.jdbc = jdbc;
   }
 
@@ -19,7 +22,7 @@ public class OfferStore {
    * @param dueAt when the offer times out unanswered (RONA), or for a Broadcast offer when its round
    *     ends; {@code DistributionTimers} acts on it
    */
-  public void insert(String taskId, String userUpn, OffsetDateTime at, boolean broadcast, OffsetDateTime dueAt) {
+  void insert(String taskId, String userUpn, OffsetDateTime at, boolean broadcast, OffsetDateTime dueAt) {
     jdbc.update(
         "insert into offer (task_id, user_upn, offered_at, broadcast, due_at) values (?,?,?,?,?)", taskId, userUpn, at, broadcast, dueAt);
   }
@@ -37,11 +40,11 @@ public class OfferStore {
   }
 
   /** When the task's current Broadcast round ends (a joined offer ends with it). */
-  public OffsetDateTime roundDueAt(String taskId) {
+  OffsetDateTime roundDueAt(String taskId) {
     return jdbc.queryForObject("select min(due_at) from offer where task_id = ?", OffsetDateTime.class, taskId);
   }
 
-  public void remove(String taskId, String userUpn) {
+  void remove(String taskId, String userUpn) {
     jdbc.update("delete from offer where task_id = ? and user_upn = ?", taskId, userUpn);
   }
 
@@ -60,7 +63,7 @@ public class OfferStore {
    * refuse since {@code refusedAfter}. Duty, RONA flags and presence opt-in are checked here; the
    * caller checks the rest.
    */
-  public List<String> joinableRounds(String userUpn, String presence, OffsetDateTime now, OffsetDateTime refusedAfter) {
+  List<String> joinableRounds(String userUpn, String presence, OffsetDateTime now, OffsetDateTime refusedAfter) {
     return jdbc.queryForList(
         "select o.task_id from offer o join external_task t on t.id = o.task_id"
             + " join cumulus_service s on s.upn = t.service_upn"
@@ -82,7 +85,7 @@ public class OfferStore {
   }
 
   /** When the task's current Broadcast round began (its earliest standing offer). */
-  public OffsetDateTime roundStartedAt(String taskId) {
+  OffsetDateTime roundStartedAt(String taskId) {
     return jdbc.queryForObject("select min(offered_at) from offer where task_id = ?", OffsetDateTime.class, taskId);
   }
 
@@ -91,11 +94,11 @@ public class OfferStore {
     return n != null && n > 0;
   }
 
-  public void removeAll(String taskId) {
+  void removeAll(String taskId) {
     jdbc.update("delete from offer where task_id = ?", taskId);
   }
 
-  public void refused(String taskId, String userUpn, OffsetDateTime at) {
+  void refused(String taskId, String userUpn, OffsetDateTime at) {
     int updated =
         jdbc.update("update task_refusal set refused_at = ? where task_id = ? and user_upn = ?", at, taskId, userUpn);
     if (updated == 0) {

@@ -71,6 +71,16 @@ public class QueuePositions {
     this.clock = clock;
   }
 
+  /** How many tasks wait in the service's queue. */
+  public long queueLength(String serviceUpn) {
+    return queue.size(serviceUpn);
+  }
+
+  /** The position counted in SQL whatever the queue's length, as {@link #of} does for a short queue; for comparison. */
+  public Optional<Long> counted(String taskId) {
+    return queue.position(taskId);
+  }
+
   /** 1 = next; empty when the task is not in a queue. */
   public Optional<Long> of(String taskId) {
     Optional<QueueStore.Entry> entry = queue.entry(taskId);

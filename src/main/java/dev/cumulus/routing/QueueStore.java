@@ -14,14 +14,15 @@ import org.springframework.stereotype.Repository;
 
 /**
  * The queue: one row per waiting task, indexed in queue order (service, priority descending, age,
- * creation order) so that "next task" and "position" are answered from the index.
+ * creation order) so that "next task" and "position" are answered from the index. Only routing reads and
+ * writes it; others read positions through {@link QueuePositions}.
  */
 @Repository
-public class QueueStore {
+class QueueStore {
 
   private final JdbcTemplate jdbc;
 
-  public QueueStore(JdbcTemplate jdbc) {
+  QueueStore(JdbcTemplate jdbc) {
     this.jdbc = jdbc;
   }
 

@@ -20,12 +20,12 @@ public class RoutingTrace {
   private final JdbcTemplate jdbc;
   private final Json json;
 
-  public RoutingTrace(JdbcTemplate jdbc, Json json) {
+  RoutingTrace(JdbcTemplate jdbc, Json json) {
     this.jdbc = jdbc;
     this.json = json;
   }
 
-  public void record(String taskId, OffsetDateTime at, String trigger, Eligibility.Decision decision) {
+  void record(String taskId, OffsetDateTime at, String trigger, Eligibility.Decision decision) {
     jdbc.update(
         "insert into routing_decision (task_id, decided_at, trigger_kind, chosen_upn, rule, skill_level, candidates) values (?,?,?,?,?,?,?)",
         taskId,

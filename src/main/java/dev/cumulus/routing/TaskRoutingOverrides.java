@@ -12,13 +12,13 @@ import org.springframework.stereotype.Repository;
  * over its service's settings while it stays in that service.
  */
 @Repository
-public class TaskRoutingOverrides {
+class TaskRoutingOverrides {
 
   public record Override(DistributionType distributionType, Integer offerTimeoutSeconds) {}
 
   private final JdbcTemplate jdbc;
 
-  public TaskRoutingOverrides(JdbcTemplate jdbc) {
+  TaskRoutingOverrides(JdbcTemplate jdbc) {
     this.jdbc = jdbc;
   }
 
