@@ -21,14 +21,16 @@ class DistributionSweeper {
 
   private final QueueStore queue;
   private final ServiceStore services;
-  private final Distributor distributor;
+  private final QueueKeeper keeper;
+  private final AfterCommitMatching matching;
   private final TransactionTemplate transaction;
 
   DistributionSweeper(
-      QueueStore queue, ServiceStore services, Distributor distributor, TransactionTemplate transaction) {
+      QueueStore queue, ServiceStore services, QueueKeeper keeper, AfterCommitMatching matching, TransactionTemplate transaction) {
     this.queue = queue;
     this.services = services;
-    this.distributor = distributor;
+    this.keeper = keeper;
+    this.matching = matching;
     this.transaction = transaction;
   }
 
@@ -40,9 +42,9 @@ class DistributionSweeper {
         // locks only what each offer changes, like any other
         transaction.executeWithoutResult(status -> {
           services.lock(service);
-          distributor.refreshQueue(service);
+          keeper.refreshQueue(service);
         });
-        int made = distributor.matchService(service, "sweep");
+        int made = matching.matchService(service, "sweep");
         if (made > 0) {
           log.info("sweep offered {} waiting task(s) of {}", made, service);
         }

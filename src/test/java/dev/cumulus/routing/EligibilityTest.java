@@ -179,12 +179,12 @@ class EligibilityTest {
     var s = with(settings(), d -> new DistributionSettings(d.distributionType(), d.selectionPolicy(), 10, 60, false, false, false, 600, true, false, 60, 100, List.of(), true));
     var enqueued = NOW.minusSeconds(250);
 
-    assertThat(Distributor.effectivePriority(dev.cumulus.externaltask.DistributionPriority.Low, enqueued, s, NOW)).isEqualTo(2);
-    assertThat(Distributor.effectivePriority(dev.cumulus.externaltask.DistributionPriority.Low, NOW.minusSeconds(150), s, NOW)).isEqualTo(1);
-    assertThat(Distributor.effectivePriority(dev.cumulus.externaltask.DistributionPriority.Normal, enqueued, s, NOW)).isEqualTo(2);
-    assertThat(Distributor.effectivePriority(dev.cumulus.externaltask.DistributionPriority.High, NOW.minusSeconds(10_000), s, NOW)).isEqualTo(2);
-    assertThat(Distributor.effectivePriority(dev.cumulus.externaltask.DistributionPriority.Strict, enqueued, s, NOW)).isEqualTo(3);
-    assertThat(Distributor.effectivePriority(dev.cumulus.externaltask.DistributionPriority.Low, NOW.minusSeconds(10_000), settings(), NOW)).as("aging off").isZero();
+    assertThat(QueueKeeper.effectivePriority(dev.cumulus.externaltask.DistributionPriority.Low, enqueued, s, NOW)).isEqualTo(2);
+    assertThat(QueueKeeper.effectivePriority(dev.cumulus.externaltask.DistributionPriority.Low, NOW.minusSeconds(150), s, NOW)).isEqualTo(1);
+    assertThat(QueueKeeper.effectivePriority(dev.cumulus.externaltask.DistributionPriority.Normal, enqueued, s, NOW)).isEqualTo(2);
+    assertThat(QueueKeeper.effectivePriority(dev.cumulus.externaltask.DistributionPriority.High, NOW.minusSeconds(10_000), s, NOW)).isEqualTo(2);
+    assertThat(QueueKeeper.effectivePriority(dev.cumulus.externaltask.DistributionPriority.Strict, enqueued, s, NOW)).isEqualTo(3);
+    assertThat(QueueKeeper.effectivePriority(dev.cumulus.externaltask.DistributionPriority.Low, NOW.minusSeconds(10_000), settings(), NOW)).as("aging off").isZero();
   }
 
   // --- builders
