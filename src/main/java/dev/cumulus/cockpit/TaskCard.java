@@ -1,8 +1,8 @@
 package dev.cumulus.cockpit;
 
-import dev.cumulus.distribution.RoutingTrace;
 import dev.cumulus.externaltask.PreferredUser;
 import dev.cumulus.lifecycle.ExternalTaskView;
+import dev.cumulus.routing.RoutingTrace;
 import java.time.OffsetDateTime;
 import java.util.List;
 

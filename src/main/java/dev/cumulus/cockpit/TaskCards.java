@@ -2,7 +2,7 @@ package dev.cumulus.cockpit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cumulus.distribution.ServiceSupervisors;
+import dev.cumulus.directory.ServiceSupervisors;
 import dev.cumulus.lifecycle.ExternalTaskView;
 import dev.cumulus.lifecycle.RoutingInsight;
 import dev.cumulus.lifecycle.TaskViews;

@@ -1,7 +1,7 @@
 package dev.cumulus.connector;
 
-import dev.cumulus.distribution.AgentStore;
-import dev.cumulus.distribution.ServiceStore;
+import dev.cumulus.directory.AgentStore;
+import dev.cumulus.directory.ServiceStore;
 import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.externaltask.TaskEventType;
 import io.swagger.v3.oas.annotations.Operation;

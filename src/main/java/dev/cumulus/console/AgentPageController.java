@@ -1,6 +1,6 @@
 package dev.cumulus.console;
 
-import dev.cumulus.distribution.UserAdmin;
+import dev.cumulus.directory.UserAdmin;
 import dev.cumulus.lifecycle.AgentActions;
 import dev.cumulus.security.Caller;
 import dev.cumulus.security.Role;

@@ -1,6 +1,7 @@
 package dev.cumulus.console;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cumulus.directory.AgentStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -73,6 +74,7 @@ class LiveUpdates {
   }
 
   private final JdbcTemplate jdbc;
+  private final AgentStore agents;
   private final ConsoleReads reads;
   private final ObjectMapper mapper;
   private final ConsoleProperties properties;
@@ -97,8 +99,9 @@ class LiveUpdates {
   /** The same for agent_change: two nodes' rows may commit in the other order too. */
   private final Map<Long, Long> agentChangeGaps = new LinkedHashMap<>();
 
-  LiveUpdates(JdbcTemplate jdbc, ConsoleReads reads, ObjectMapper mapper, ConsoleProperties properties, Clock clock) {
+  LiveUpdates(JdbcTemplate jdbc, AgentStore agents, ConsoleReads reads, ObjectMapper mapper, ConsoleProperties properties, Clock clock) {
     this.jdbc = jdbc;
+    this.agents = agents;
     this.reads = reads;
     this.mapper = mapper;
     this.properties = properties;
@@ -195,7 +198,7 @@ class LiveUpdates {
   /** Old agent_change rows are only needed while pages may still be behind them. */
   @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1M")
   void forgetOldChanges() {
-    jdbc.update("delete from agent_change where occurred_at < ?", OffsetDateTime.now(clock).minus(properties.changeRetention()));
+    agents.forgetChangesBefore(OffsetDateTime.now(clock).minus(properties.changeRetention()));
   }
 
   private synchronized void forget() {

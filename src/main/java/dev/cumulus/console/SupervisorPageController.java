@@ -1,7 +1,7 @@
 package dev.cumulus.console;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.cumulus.distribution.ServiceSupervisors;
+import dev.cumulus.directory.ServiceSupervisors;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskStore;
 import dev.cumulus.lifecycle.TaskSteering;

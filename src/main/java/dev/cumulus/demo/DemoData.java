@@ -1,11 +1,11 @@
 package dev.cumulus.demo;
 
-import dev.cumulus.distribution.ServiceAdmin;
-import dev.cumulus.distribution.ServiceAdmin.ServiceRequest;
-import dev.cumulus.distribution.ServiceSupervisors;
-import dev.cumulus.distribution.UserAdmin;
-import dev.cumulus.distribution.UserAdmin.UserRequest;
-import dev.cumulus.distribution.UserAdmin.UserRole;
+import dev.cumulus.directory.ServiceAdmin;
+import dev.cumulus.directory.ServiceAdmin.ServiceRequest;
+import dev.cumulus.directory.ServiceSupervisors;
+import dev.cumulus.directory.UserAdmin;
+import dev.cumulus.directory.UserAdmin.UserRequest;
+import dev.cumulus.directory.UserAdmin.UserRole;
 import dev.cumulus.security.IdentityDirectory;
 import java.util.List;
 import org.slf4j.Logger;

@@ -1,16 +1,16 @@
 package dev.cumulus.lifecycle;
 
-import dev.cumulus.distribution.DistributionType;
-import dev.cumulus.distribution.Distributor;
-import dev.cumulus.distribution.OfferStore;
-import dev.cumulus.distribution.ServiceDefinition;
-import dev.cumulus.distribution.ServiceStore;
-import dev.cumulus.distribution.Verdict;
+import dev.cumulus.directory.DistributionType;
+import dev.cumulus.directory.ServiceDefinition;
+import dev.cumulus.directory.ServiceStore;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskEventType;
 import dev.cumulus.externaltask.TaskEvents;
 import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.externaltask.TaskStore;
+import dev.cumulus.routing.Distributor;
+import dev.cumulus.routing.OfferStore;
+import dev.cumulus.routing.Verdict;
 import dev.cumulus.security.Caller;
 import dev.cumulus.web.ApiException;
 import java.util.List;

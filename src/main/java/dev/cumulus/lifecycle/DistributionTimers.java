@@ -1,15 +1,16 @@
 package dev.cumulus.lifecycle;
 
-import dev.cumulus.distribution.AfterWorkStore;
-import dev.cumulus.distribution.Agent;
-import dev.cumulus.distribution.OfferStore;
-import dev.cumulus.distribution.Presence;
+import dev.cumulus.directory.Agent;
+import dev.cumulus.directory.Presence;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskEvent;
 import dev.cumulus.externaltask.TaskEventType;
 import dev.cumulus.externaltask.TaskEvents;
 import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.externaltask.TaskStore;
+import dev.cumulus.routing.AfterWorkStore;
+import dev.cumulus.routing.Distributor;
+import dev.cumulus.routing.OfferStore;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -40,18 +41,20 @@ public class DistributionTimers {
   private final TaskEvents events;
   private final OfferStore offers;
   private final AfterWorkStore afterWork;
+  private final Distributor distributor;
   private final TaskTransitions transitions;
   private final TransactionTemplate transaction;
   private final Clock clock;
   private final boolean enabled;
 
   DistributionTimers(
-      TaskStore tasks, TaskEvents events, OfferStore offers, AfterWorkStore afterWork, TaskTransitions transitions,
+      TaskStore tasks, TaskEvents events, OfferStore offers, AfterWorkStore afterWork, Distributor distributor, TaskTransitions transitions,
       TransactionTemplate transaction, Clock clock, @Value("${cumulus.distribution.timers-enabled:true}") boolean enabled) {
     this.tasks = tasks;
     this.events = events;
     this.offers = offers;
     this.afterWork = afterWork;
+    this.distributor = distributor;
     this.transitions = transitions;
     this.transaction = transaction;
     this.clock = clock;
@@ -166,7 +169,7 @@ public class DistributionTimers {
       return false;
     }
     if (task.state() != TaskState.AfterWork) {
-      afterWork.end(taskId);
+      distributor.endAfterWork(taskId);
       return false;
     }
     transitions.close(task);

@@ -141,13 +141,13 @@ class ExternalTaskController {
 
   @Operation(summary = "Every routing decision of the task: candidates, why each was skipped, who was chosen by which rule")
   @GetMapping("/v1/ExternalTasks/{id}/routing")
-  java.util.List<dev.cumulus.distribution.RoutingTrace.Entry> routing(@PathVariable String id) {
+  java.util.List<dev.cumulus.routing.RoutingTrace.Entry> routing(@PathVariable String id) {
     return insight.routing(id);
   }
 
   @Operation(summary = "Dry run: who would get a task like this now, and why, without creating anything")
   @PostMapping("/v1/services/{serviceUpn}/routing-preview")
-  dev.cumulus.distribution.Eligibility.Decision preview(@PathVariable String serviceUpn, @Valid @RequestBody AddExternalTaskRequest request) {
+  dev.cumulus.routing.Eligibility.Decision preview(@PathVariable String serviceUpn, @Valid @RequestBody AddExternalTaskRequest request) {
     return insight.preview(serviceUpn, request);
   }
 

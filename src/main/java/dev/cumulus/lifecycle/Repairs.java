@@ -1,7 +1,6 @@
 package dev.cumulus.lifecycle;
 
-import dev.cumulus.distribution.DistributionProperties;
-import dev.cumulus.distribution.Distributor;
+import dev.cumulus.directory.ServiceStore;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskEvent;
 import dev.cumulus.externaltask.TaskEventType;
@@ -9,6 +8,8 @@ import dev.cumulus.externaltask.TaskEvents;
 import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.externaltask.TaskStore;
 import dev.cumulus.externaltask.TaskWorkflow;
+import dev.cumulus.routing.DistributionProperties;
+import dev.cumulus.routing.Distributor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -46,6 +47,7 @@ class Repairs {
   private final TaskEvents events;
   private final TaskTransitions transitions;
   private final Distributor distributor;
+  private final ServiceStore services;
   private final TaskWorkflow workflow;
   private final DistributionProperties properties;
   private final TransactionTemplate transaction;
@@ -54,12 +56,13 @@ class Repairs {
 
   Repairs(
       JdbcTemplate jdbc, TaskStore tasks, TaskEvents events, TaskTransitions transitions, Distributor distributor,
-      TaskWorkflow workflow, DistributionProperties properties, TransactionTemplate transaction, MeterRegistry meters, Clock clock) {
+      ServiceStore services, TaskWorkflow workflow, DistributionProperties properties, TransactionTemplate transaction, MeterRegistry meters, Clock clock) {
     this.jdbc = jdbc;
     this.tasks = tasks;
     this.events = events;
     this.transitions = transitions;
     this.distributor = distributor;
+    this.services = services;
     this.workflow = workflow;
     this.properties = properties;
     this.transaction = transaction;
@@ -116,11 +119,8 @@ class Repairs {
     if (stored == actual) {
       return false;
     }
-    jdbc.update("update agent set active_tasks = ? where upn = ?", actual, upn);
+    distributor.loadRecounted(upn, stored, actual);
     log.warn("repaired agent {}: counted {} tasks but holds {}", upn, stored, actual);
-    if (actual < stored) {
-      distributor.agentFreed(upn);
-    }
     return true;
   }
 
@@ -139,7 +139,7 @@ class Repairs {
     if (stored == actual) {
       return false;
     }
-    jdbc.update("update cumulus_service set open_tasks = ? where upn = ?", actual, upn);
+    services.setOpenTasks(upn, actual);
     log.warn("repaired service {}: counted {} open tasks but has {}", upn, stored, actual);
     return true;
   }

@@ -1,15 +1,15 @@
 package dev.cumulus.lifecycle;
 
-import dev.cumulus.distribution.Distributor;
-import dev.cumulus.distribution.Eligibility;
-import dev.cumulus.distribution.RoutingTrace;
-import dev.cumulus.distribution.ServiceDefinition;
-import dev.cumulus.distribution.ServiceStore;
-import dev.cumulus.distribution.ServiceSupervisors;
+import dev.cumulus.directory.ServiceDefinition;
+import dev.cumulus.directory.ServiceStore;
+import dev.cumulus.directory.ServiceSupervisors;
 import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.externaltask.TaskStore;
+import dev.cumulus.routing.Distributor;
+import dev.cumulus.routing.Eligibility;
+import dev.cumulus.routing.RoutingTrace;
 import dev.cumulus.security.Caller;
 import dev.cumulus.web.ApiException;
 import java.time.Clock;

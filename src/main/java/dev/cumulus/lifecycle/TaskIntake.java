@@ -1,7 +1,7 @@
 package dev.cumulus.lifecycle;
 
-import dev.cumulus.distribution.ServiceDefinition;
-import dev.cumulus.distribution.ServiceStore;
+import dev.cumulus.directory.ServiceDefinition;
+import dev.cumulus.directory.ServiceStore;
 import dev.cumulus.externaltask.ContextParameter;
 import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.externaltask.ExternalTask;

@@ -1,7 +1,7 @@
 package dev.cumulus.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cumulus.distribution.AgentStore;
+import dev.cumulus.directory.AgentStore;
 import dev.cumulus.externaltask.ContextParameter;
 import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.externaltask.Json;

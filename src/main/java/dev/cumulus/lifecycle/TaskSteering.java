@@ -1,10 +1,9 @@
 package dev.cumulus.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cumulus.distribution.Distributor;
-import dev.cumulus.distribution.ServiceDefinition;
-import dev.cumulus.distribution.ServiceStore;
-import dev.cumulus.distribution.ServiceSupervisors;
+import dev.cumulus.directory.ServiceDefinition;
+import dev.cumulus.directory.ServiceStore;
+import dev.cumulus.directory.ServiceSupervisors;
 import dev.cumulus.externaltask.Customer;
 import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.externaltask.ExternalTask;
@@ -14,6 +13,7 @@ import dev.cumulus.externaltask.TaskEvents;
 import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.externaltask.TaskStore;
 import dev.cumulus.externaltask.TaskWorkflow;
+import dev.cumulus.routing.Distributor;
 import dev.cumulus.security.Caller;
 import dev.cumulus.web.ApiException;
 import java.time.OffsetDateTime;

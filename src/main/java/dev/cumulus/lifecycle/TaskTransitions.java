@@ -1,25 +1,21 @@
 package dev.cumulus.lifecycle;
 
-import dev.cumulus.distribution.Agent;
-import dev.cumulus.distribution.AfterWorkStore;
-import dev.cumulus.distribution.AgentStore;
-import dev.cumulus.distribution.DistributionSettings;
-import dev.cumulus.distribution.Distributor;
-import dev.cumulus.distribution.OfferStore;
-import dev.cumulus.distribution.Presence;
-import dev.cumulus.distribution.QueueStore;
-import dev.cumulus.distribution.ServiceStore;
-import dev.cumulus.distribution.ServiceDefinition;
-import dev.cumulus.distribution.TaskRoutingOverrides;
+import dev.cumulus.directory.Agent;
+import dev.cumulus.directory.AgentStore;
+import dev.cumulus.directory.Presence;
+import dev.cumulus.directory.ServiceDefinition;
+import dev.cumulus.directory.ServiceStore;
 import dev.cumulus.externaltask.ContextParameter;
 import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.externaltask.ExternalTask;
-import dev.cumulus.externaltask.TaskWorkflow;
 import dev.cumulus.externaltask.Outcome;
 import dev.cumulus.externaltask.TaskEventType;
 import dev.cumulus.externaltask.TaskEvents;
 import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.externaltask.TaskStore;
+import dev.cumulus.externaltask.TaskWorkflow;
+import dev.cumulus.routing.Distributor;
+import dev.cumulus.routing.OfferStore;
 import dev.cumulus.web.ApiException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -37,39 +33,30 @@ class TaskTransitions {
 
   private final TaskStore tasks;
   private final TaskEvents events;
-  private final QueueStore queue;
   private final OfferStore offers;
   private final AgentStore agents;
   private final ServiceStore services;
   private final Distributor distributor;
   private final Clock clock;
   private final TaskWorkflow workflow;
-  private final TaskRoutingOverrides overrides;
-  private final AfterWorkStore afterWork;
 
   TaskTransitions(
       TaskStore tasks,
       TaskEvents events,
-      QueueStore queue,
       OfferStore offers,
       AgentStore agents,
       ServiceStore services,
       Distributor distributor,
       Clock clock,
-      TaskWorkflow workflow,
-      TaskRoutingOverrides overrides,
-      AfterWorkStore afterWork) {
+      TaskWorkflow workflow) {
     this.tasks = tasks;
     this.events = events;
-    this.queue = queue;
     this.offers = offers;
     this.agents = agents;
     this.services = services;
     this.distributor = distributor;
     this.clock = clock;
     this.workflow = workflow;
-    this.overrides = overrides;
-    this.afterWork = afterWork;
   }
 
   /** The states of a task that still waits for an agent: it can be transferred. */
@@ -88,7 +75,7 @@ class TaskTransitions {
     }
     tasks.setService(task.id(), target.upn());
     // the task's own distribution choices were for its old service
-    overrides.clear(task.id());
+    distributor.clearTaskRouting(task.id());
     if (wasOffered || task.state() == TaskState.Queued) {
       requeue(task.id());
     }
@@ -187,16 +174,7 @@ class TaskTransitions {
    * refusal cooldown, and with persistent RONA flags the agent in that service until the reset.
    */
   void endOffer(ExternalTask task, String user, boolean refused) {
-    agents.taskReleased(user, now());
-    distributor.agentFreed(user);
-    offers.remove(task.id(), user);
-    if (refused) {
-      offers.refused(task.id(), user, now());
-      DistributionSettings settings = services.find(task.serviceUpn()).orElseThrow().settings();
-      if (settings.persistentRona()) {
-        services.flagRona(task.serviceUpn(), user, now().plusSeconds(settings.ronaResetSeconds()));
-      }
-    }
+    distributor.endOffer(task, user, refused);
   }
 
   /**
@@ -218,7 +196,7 @@ class TaskTransitions {
     agents.setAwayFor(user, Agent.MISSED_OFFER, now);
     agents.recordChange(user, "presence", now);
     // windows that waited only for this agent open now
-    distributor.preferredUserGone(user);
+    distributor.agentGone(user);
     return true;
   }
 
@@ -250,7 +228,7 @@ class TaskTransitions {
    * them, and its workflow hears of it.
    */
   void connect(String taskId, String user) {
-    offers.removeAll(taskId);
+    distributor.offerAccepted(taskId);
     tasks.connect(taskId, user);
     events.record(taskId, TaskEventType.Accepted, user, Map.of("userUpn", user));
     workflow.connected(tasks.find(taskId).orElseThrow());
@@ -266,14 +244,14 @@ class TaskTransitions {
       return;
     }
     tasks.setState(task.id(), TaskState.AfterWork, task.assignedUserUpn());
-    afterWork.start(task.id(), task.assignedUserUpn(), now().plusSeconds(afterWorkSeconds));
+    distributor.startAfterWork(task.id(), task.assignedUserUpn(), now().plusSeconds(afterWorkSeconds));
     events.record(task.id(), TaskEventType.AfterWorkStarted, actor, Map.of("seconds", Integer.toString(afterWorkSeconds)));
   }
 
   /** After-work gets a new counter of the given seconds; the caller checked that it may, once. */
   void extendAfterWork(String taskId, int seconds, String actor) {
     tasks.markAfterWorkExtended(taskId);
-    afterWork.reschedule(taskId, now().plusSeconds(seconds));
+    distributor.extendAfterWork(taskId, now().plusSeconds(seconds));
     events.record(taskId, TaskEventType.AfterWorkExtended, actor, Map.of("seconds", Integer.toString(seconds)));
   }
 
@@ -284,11 +262,9 @@ class TaskTransitions {
   void close(ExternalTask task) {
     String agent = task.assignedUserUpn();
     if (task.state() == TaskState.AfterWork) {
-      afterWork.end(task.id());
+      distributor.endAfterWork(task.id());
     }
-    agents.taskReleased(agent, now());
-    agents.handled(agent);
-    distributor.agentFreed(agent);
+    distributor.handled(agent);
     finish(task, TaskState.Completed, Outcome.Handled);
     events.record(task.id(), TaskEventType.Completed, agent, Map.of("userUpn", agent));
     workflow.ended(task);
@@ -299,11 +275,10 @@ class TaskTransitions {
     Outcome outcome = task.state() == TaskState.Connected || task.state() == TaskState.AfterWork ? Outcome.Abandoned : Outcome.Cancelled;
     endOffer(task, false);
     if (task.state() == TaskState.AfterWork) {
-      afterWork.end(task.id());
+      distributor.endAfterWork(task.id());
     }
     if (task.state() == TaskState.Connected || task.state() == TaskState.AfterWork) {
-      agents.taskReleased(task.assignedUserUpn(), now());
-      distributor.agentFreed(task.assignedUserUpn());
+      distributor.released(task.assignedUserUpn());
     }
     finish(task, TaskState.Cancelled, outcome);
     var detail = new LinkedHashMap<String, String>();
@@ -315,7 +290,7 @@ class TaskTransitions {
   }
 
   void finish(ExternalTask task, TaskState state, Outcome outcome) {
-    queue.remove(task.id());
+    distributor.dequeue(task.id());
     tasks.terminate(task.id(), state, outcome, now());
     services.releaseOpenTaskAtCommit(task.serviceUpn());
   }

@@ -1,16 +1,16 @@
 package dev.cumulus.lifecycle;
 
-import dev.cumulus.distribution.Distributor;
-import dev.cumulus.distribution.OfferStore;
-import dev.cumulus.distribution.QueuePositions;
-import dev.cumulus.distribution.ServiceDefinition;
-import dev.cumulus.distribution.ServiceStore;
-import dev.cumulus.distribution.ServiceSupervisors;
-import dev.cumulus.distribution.WaitEstimator;
+import dev.cumulus.directory.ServiceDefinition;
+import dev.cumulus.directory.ServiceStore;
+import dev.cumulus.directory.ServiceSupervisors;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskEvents;
 import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.externaltask.TaskStore;
+import dev.cumulus.routing.Distributor;
+import dev.cumulus.routing.OfferStore;
+import dev.cumulus.routing.QueuePositions;
+import dev.cumulus.routing.WaitEstimator;
 import dev.cumulus.security.Caller;
 import dev.cumulus.security.Role;
 import dev.cumulus.web.ApiException;

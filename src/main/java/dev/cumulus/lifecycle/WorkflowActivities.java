@@ -1,12 +1,9 @@
 package dev.cumulus.lifecycle;
 
-import dev.cumulus.distribution.AgentStore;
-import dev.cumulus.distribution.Distributor;
-import dev.cumulus.distribution.DistributionType;
-import dev.cumulus.distribution.QueuePositions;
-import dev.cumulus.distribution.ServiceDefinition;
-import dev.cumulus.distribution.ServiceStore;
-import dev.cumulus.distribution.WaitEstimator;
+import dev.cumulus.directory.AgentStore;
+import dev.cumulus.directory.DistributionType;
+import dev.cumulus.directory.ServiceDefinition;
+import dev.cumulus.directory.ServiceStore;
 import dev.cumulus.externaltask.ContextParameter;
 import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.externaltask.ExternalTask;
@@ -15,6 +12,9 @@ import dev.cumulus.externaltask.TaskEventType;
 import dev.cumulus.externaltask.TaskEvents;
 import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.externaltask.TaskStore;
+import dev.cumulus.routing.Distributor;
+import dev.cumulus.routing.QueuePositions;
+import dev.cumulus.routing.WaitEstimator;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -47,7 +47,6 @@ public class WorkflowActivities {
   private final WaitEstimator waits;
   private final TaskTransitions transitions;
   private final TaskProperties properties;
-  private final dev.cumulus.distribution.TaskRoutingOverrides overrides;
 
   WorkflowActivities(
       TaskStore tasks,
@@ -58,8 +57,7 @@ public class WorkflowActivities {
       QueuePositions positions,
       WaitEstimator waits,
       TaskTransitions transitions,
-      TaskProperties properties,
-      dev.cumulus.distribution.TaskRoutingOverrides overrides) {
+      TaskProperties properties) {
     this.tasks = tasks;
     this.events = events;
     this.services = services;
@@ -69,7 +67,6 @@ public class WorkflowActivities {
     this.waits = waits;
     this.transitions = transitions;
     this.properties = properties;
-    this.overrides = overrides;
   }
 
   /**
@@ -103,7 +100,7 @@ public class WorkflowActivities {
         transitions.changePriority(task, options.priority(), TaskEvent.SYSTEM);
       }
       if (options.distributionType() != null || options.offerTimeoutSeconds() != null) {
-        overrides.set(taskId, options.distributionType(), options.offerTimeoutSeconds());
+        distributor.setTaskRouting(taskId, options.distributionType(), options.offerTimeoutSeconds());
       }
       // the first queueing sets the age; a transfer or a re-queue later keeps it
       OffsetDateTime age = task.enqueuedAt() != null ? task.enqueuedAt() : options.ageFromCreation() ? task.createdAt() : transitions.now();

@@ -1,6 +1,6 @@
 package dev.cumulus.webhook;
 
-import dev.cumulus.distribution.ServiceDefinition;
+import dev.cumulus.directory.ServiceDefinition;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskEvent;
 import dev.cumulus.externaltask.TaskEventType;

@@ -1,7 +1,7 @@
 package dev.cumulus.webhook;
 
-import dev.cumulus.distribution.ServiceStore;
-import dev.cumulus.distribution.ServiceSupervisors;
+import dev.cumulus.directory.ServiceStore;
+import dev.cumulus.directory.ServiceSupervisors;
 import dev.cumulus.externaltask.Json;
 import dev.cumulus.externaltask.TaskEventType;
 import dev.cumulus.security.Caller;

@@ -1,6 +1,6 @@
 package dev.cumulus.webhook;
 
-import dev.cumulus.distribution.ServiceStore;
+import dev.cumulus.directory.ServiceStore;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.Json;
 import dev.cumulus.externaltask.TaskEvent;

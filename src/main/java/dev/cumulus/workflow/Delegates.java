@@ -1,6 +1,6 @@
 package dev.cumulus.workflow;
 
-import dev.cumulus.distribution.DistributionType;
+import dev.cumulus.directory.DistributionType;
 import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.lifecycle.WorkflowActivities;
 import dev.cumulus.lifecycle.WorkflowActivities.QueueOptions;

@@ -1,6 +1,6 @@
 package dev.cumulus.workflow;
 
-import dev.cumulus.distribution.DistributionType;
+import dev.cumulus.directory.DistributionType;
 import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.lifecycle.WorkflowActivities;
 import java.util.ArrayList;
@@ -10,13 +10,13 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
-import org.camunda.bpm.model.bpmn.instance.BoundaryEvent;
 import org.camunda.bpm.model.bpmn.instance.BaseElement;
+import org.camunda.bpm.model.bpmn.instance.BoundaryEvent;
 import org.camunda.bpm.model.bpmn.instance.Process;
+import org.camunda.bpm.model.bpmn.instance.ReceiveTask;
 import org.camunda.bpm.model.bpmn.instance.ServiceTask;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputOutput;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputParameter;
-import org.camunda.bpm.model.bpmn.instance.ReceiveTask;
 import org.camunda.bpm.model.xml.instance.ModelElementInstance;
 
 /**

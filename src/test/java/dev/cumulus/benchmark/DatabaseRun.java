@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cumulus.CumulusApplication;
 import dev.cumulus.benchmark.BenchHttp.Caller;
 import dev.cumulus.benchmark.BenchHttp.Reply;
-import dev.cumulus.distribution.QueuePositions;
-import dev.cumulus.distribution.QueueStore;
+import dev.cumulus.routing.QueuePositions;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -724,8 +723,8 @@ final class DatabaseRun implements AutoCloseable {
   // ---------------------------------------------------------------- 5. agent frees up → next offer
 
   private void freesUpToNextOffer(Setup setup) throws Exception {
-    QueueStore queue = context.getBean(QueueStore.class);
-    long queued = queue.size(setup.intake());
+    QueuePositions queue = context.getBean(QueuePositions.class);
+    long queued = queue.queueLength(setup.intake());
     if (queued < settings.queued()) {
       log("topping the intake queue up from %,d to %,d tasks", queued, settings.queued());
       var remaining = new AtomicLong(settings.queued() - queued);
@@ -753,7 +752,7 @@ final class DatabaseRun implements AutoCloseable {
       if (failure.get() != null) {
         throw new IllegalStateException("filling the queue failed: " + failure.get());
       }
-      queued = queue.size(setup.intake());
+      queued = queue.queueLength(setup.intake());
     }
     String agent = setup.freesAgent();
     Caller me = Caller.user(agent, PASSWORD);
@@ -764,7 +763,7 @@ final class DatabaseRun implements AutoCloseable {
     String offered = offeredTo(me, agent);
     for (int i = 0; i < settings.freesWarmup() + settings.frees(); i++) {
       if (offered == null) {
-        throw new IllegalStateException("agent " + agent + " was offered nothing although " + queue.size(setup.intake()) + " tasks wait");
+        throw new IllegalStateException("agent " + agent + " was offered nothing although " + queue.queueLength(setup.intake()) + " tasks wait");
       }
       expectOk(http.post(me, "/v1/ExternalTasks/" + offered + "/accept", null), "accept");
       long t0 = System.nanoTime();
@@ -806,7 +805,6 @@ final class DatabaseRun implements AutoCloseable {
 
   private void queuePosition(String deep) throws Exception {
     DataSource dataSource = context.getBean(DataSource.class);
-    QueueStore queue = context.getBean(QueueStore.class);
     QueuePositions positionsOf = context.getBean(QueuePositions.class);
     int n = settings.deepQueue();
     log("inserting %,d queued tasks with JDBC", n);
@@ -859,7 +857,7 @@ final class DatabaseRun implements AutoCloseable {
       positionsOf.of(id).orElseThrow();
       long lookup = System.nanoTime() - s;
       s = System.nanoTime();
-      queue.position(id).orElseThrow();
+      positionsOf.counted(id).orElseThrow();
       long count = System.nanoTime() - s;
       if (i >= settings.readsWarmup()) {
         lookups.add(lookup);

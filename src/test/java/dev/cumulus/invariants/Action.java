@@ -1,8 +1,8 @@
 package dev.cumulus.invariants;
 
-import dev.cumulus.distribution.Presence;
-import dev.cumulus.distribution.ServiceAdmin;
-import dev.cumulus.distribution.UserAdmin;
+import dev.cumulus.directory.Presence;
+import dev.cumulus.directory.ServiceAdmin;
+import dev.cumulus.directory.UserAdmin;
 import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.invariants.Driver.Result;
@@ -617,7 +617,7 @@ sealed interface Action {
         return w.holds(t, w.agents.get(agent).upn) ? Expect.refused(409, "it is " + t.state) : Expect.refused(403, "not waiting for a pickup");
       }
       World.ServiceModel s = w.service(t.service);
-      if (s.settings.type() != dev.cumulus.distribution.DistributionType.Pickup) {
+      if (s.settings.type() != dev.cumulus.directory.DistributionType.Pickup) {
         return Expect.refused(409, s.name() + " is " + s.settings.type());
       }
       World.AgentModel a = w.agents.get(agent);

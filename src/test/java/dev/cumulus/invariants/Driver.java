@@ -2,8 +2,8 @@ package dev.cumulus.invariants;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cumulus.distribution.ServiceAdmin;
-import dev.cumulus.distribution.UserAdmin;
+import dev.cumulus.directory.ServiceAdmin;
+import dev.cumulus.directory.UserAdmin;
 import dev.cumulus.lifecycle.AgentActions;
 import dev.cumulus.lifecycle.DistributionTimers;
 import dev.cumulus.lifecycle.TaskIntake;

@@ -1,8 +1,7 @@
 package dev.cumulus.invariants;
 
-import dev.cumulus.distribution.DistributionType;
-import dev.cumulus.distribution.Offer;
-import dev.cumulus.distribution.Presence;
+import dev.cumulus.directory.DistributionType;
+import dev.cumulus.directory.Presence;
 import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.externaltask.Outcome;
 import dev.cumulus.externaltask.TaskState;
@@ -13,6 +12,7 @@ import dev.cumulus.invariants.Db.TaskRow;
 import dev.cumulus.invariants.Driver.Result;
 import dev.cumulus.invariants.World.AgentModel;
 import dev.cumulus.invariants.World.TaskModel;
+import dev.cumulus.routing.Offer;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;

@@ -1,15 +1,15 @@
 package dev.cumulus.invariants;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cumulus.distribution.DistributionProperties;
-import dev.cumulus.distribution.ServiceAdmin;
-import dev.cumulus.distribution.UserAdmin;
+import dev.cumulus.directory.ServiceAdmin;
+import dev.cumulus.directory.UserAdmin;
 import dev.cumulus.invariants.StreamGenerator.WorldSpec;
 import dev.cumulus.invariants.StreamRunner.Run;
 import dev.cumulus.lifecycle.AgentActions;
 import dev.cumulus.lifecycle.TaskIntake;
 import dev.cumulus.lifecycle.TaskSteering;
 import dev.cumulus.lifecycle.WorkflowSteps;
+import dev.cumulus.routing.DistributionProperties;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

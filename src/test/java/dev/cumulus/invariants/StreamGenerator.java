@@ -1,8 +1,8 @@
 package dev.cumulus.invariants;
 
-import dev.cumulus.distribution.DistributionType;
-import dev.cumulus.distribution.Presence;
-import dev.cumulus.distribution.SelectionPolicy;
+import dev.cumulus.directory.DistributionType;
+import dev.cumulus.directory.Presence;
+import dev.cumulus.directory.SelectionPolicy;
 import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.externaltask.TaskState;
 import dev.cumulus.invariants.Action.AgentAct;

@@ -1,11 +1,11 @@
 package dev.cumulus.invariants;
 
-import dev.cumulus.distribution.Offer;
 import dev.cumulus.invariants.Action.Expect;
 import dev.cumulus.invariants.Driver.Result;
 import dev.cumulus.invariants.Invariants.Violation;
 import dev.cumulus.invariants.StreamGenerator.ServiceSpec;
 import dev.cumulus.invariants.StreamGenerator.WorldSpec;
+import dev.cumulus.routing.Offer;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -157,7 +157,7 @@ final class StreamRunner {
       World.AgentModel a = w.addAgent("a" + i + "." + tag + "@inv.test", spec.capacities().get(i));
       must(driver.asAdmin(
           () -> {
-            driver.users.save(a.upn, driver.request(Action.userBody(a), dev.cumulus.distribution.UserAdmin.UserRequest.class));
+            driver.users.save(a.upn, driver.request(Action.userBody(a), dev.cumulus.directory.UserAdmin.UserRequest.class));
             return Result.ok();
           }), "create agent " + a.upn);
     }
@@ -168,13 +168,13 @@ final class StreamRunner {
           w.addService("s" + i + "." + tag + "@inv.test", s.acwSeconds(), s.ronaTimeoutSeconds(), s.maxConcurrentTasks(), s.settings(), members);
       must(driver.asAdmin(
           () -> {
-            driver.services.save(sm.upn, driver.request(Action.serviceBody(sm, members), dev.cumulus.distribution.ServiceAdmin.ServiceRequest.class));
+            driver.services.save(sm.upn, driver.request(Action.serviceBody(sm, members), dev.cumulus.directory.ServiceAdmin.ServiceRequest.class));
             return Result.ok();
           }), "create service " + sm.upn);
     }
     for (int i = 0; i < spec.presences().size(); i++) {
       World.AgentModel a = w.agents.get(i);
-      dev.cumulus.distribution.Presence p = spec.presences().get(i);
+      dev.cumulus.directory.Presence p = spec.presences().get(i);
       must(driver.asAgent(
           a.upn,
           () -> {

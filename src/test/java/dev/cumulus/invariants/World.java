@@ -1,12 +1,12 @@
 package dev.cumulus.invariants;
 
-import dev.cumulus.distribution.DistributionType;
-import dev.cumulus.distribution.Offer;
-import dev.cumulus.distribution.Presence;
-import dev.cumulus.distribution.SelectionPolicy;
+import dev.cumulus.directory.DistributionType;
+import dev.cumulus.directory.Presence;
+import dev.cumulus.directory.SelectionPolicy;
 import dev.cumulus.externaltask.DistributionPriority;
 import dev.cumulus.externaltask.Outcome;
 import dev.cumulus.externaltask.TaskState;
+import dev.cumulus.routing.Offer;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cumulus.distribution.ServiceDefinition;
+import dev.cumulus.directory.ServiceDefinition;
 import dev.cumulus.externaltask.ContextParameter;
 import dev.cumulus.externaltask.Customer;
 import dev.cumulus.externaltask.DistributionPriority;

@@ -1,9 +1,0 @@
-package dev.cumulus.distribution;
-
-/** An agent's presence. Only Available agents are offered tasks. */
-public enum Presence {
-  Available,
-  Busy,
-  Away,
-  Offline
-}
