@@ -268,6 +268,7 @@ class TaskTransitions {
     finish(task, TaskState.Completed, Outcome.Handled);
     events.record(task.id(), TaskEventType.Completed, agent, Map.of("userUpn", agent));
     workflow.ended(task);
+    distributor.offerNextNow(agent);
   }
 
   /** Ends the task as Cancelled (Abandoned when an agent was on it), frees everything it held. */

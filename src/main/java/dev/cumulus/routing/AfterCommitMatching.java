@@ -78,6 +78,11 @@ class AfterCommitMatching {
     pending().agents.add(userUpn);
   }
 
+  /** The agent's matching was done in this transaction: nothing left for after the commit. */
+  void agentSettled(String userUpn) {
+    pending().agents.remove(userUpn);
+  }
+
   /** After this transaction commits, match the whole service (its settings or members changed). */
   void requestServiceMatch(String serviceUpn) {
     pending().services.add(serviceUpn);

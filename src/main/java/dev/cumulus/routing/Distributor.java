@@ -162,6 +162,16 @@ public class Distributor implements AvailabilityListener {
     afterCommit.agentFreed(userUpn);
   }
 
+  /**
+   * Last in a change that freed the agent (a completion): their next offer in this transaction when
+   * that is the plain case, so the change commits once; otherwise after the commit as usual.
+   */
+  public void offerNextNow(String userUpn) {
+    if (matcher.offerNextInline(userUpn)) {
+      afterCommit.agentSettled(userUpn);
+    }
+  }
+
   /** A repair counted the agent's offers and tasks anew: their load is set to that, and matched after commit when it went down. */
   public void loadRecounted(String userUpn, int stored, int actual) {
     writer.loadRecounted(userUpn, actual);

@@ -252,6 +252,46 @@ class Matcher {
   }
 
   /**
+   * The freed agent's next offer inside the transaction that freed them (which holds their row), so
+   * that the change commits once with it: only the plain case, their best task being a Direct one
+   * whose row is free right now ({@code SKIP LOCKED}: holding the agent, this transaction must not
+   * wait for a task). Returns whether that settles the agent (offered and full now, or not free at
+   * all); otherwise the after-commit matching, with its lock order and its wake-up guarantee, does it.
+   */
+  boolean offerNextInline(String userUpn) {
+    Optional<Agent> agent = agents.find(userUpn);
+    if (agent.isEmpty() || !agent.get().hasFreeCapacity() || agent.get().routingPresence() == Presence.Offline) {
+      return true;
+    }
+    OffsetDateTime now = now();
+    Map<String, ServiceDefinition> seen = new HashMap<>();
+    Pick pick = nextPick(agent.get(), now, seen, Set.of(), false);
+    if (pick == null || pick.leftForPreferredUser()) {
+      return false;
+    }
+    QueueStore.Entry next = pick.entry();
+    ServiceDefinition service = overrides.applyTo(next.taskId(), seen.get(next.serviceUpn()));
+    if (service.settings().distributionType() != DistributionType.Direct) {
+      return false;
+    }
+    ExternalTask task = tasks.tryLock(next.taskId()).orElse(null);
+    if (task == null || task.state() != TaskState.Queued || !task.serviceUpn().equals(next.serviceUpn())) {
+      return false;
+    }
+    Agent locked = agents.lock(userUpn).orElseThrow();
+    if (!locked.hasFreeCapacity() || locked.routingPresence() == Presence.Offline) {
+      return true;
+    }
+    var decision =
+        new Eligibility.Decision(
+            List.of(new Eligibility.Candidate(userUpn, Verdict.chosen, task.preferenceOf(userUpn) == Integer.MAX_VALUE ? null : task.preferenceOf(userUpn))),
+            List.of(userUpn), Offer.RULE_AGENT_FREED, keeper.levelOf(task.id(), service), next.preferredUntil() != null && next.preferredUntil().isAfter(now));
+    trace.record(task.id(), now, "agentFreed", decision);
+    writer.offer(task, service, List.of(userUpn), Offer.RULE_AGENT_FREED);
+    return locked.activeTasks() + 1 >= locked.capacity();
+  }
+
+  /**
    * An agent who freed up and has no queued task to take joins the oldest Broadcast round that runs
    * with fewer agents than its service's broadcast size and that the agent may take (as for a new
    * round: member on duty, presence, no RONA flag, no refusal, skills of the task's level, and while
