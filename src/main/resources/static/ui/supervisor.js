@@ -166,6 +166,15 @@ function table(className, caption, columns) {
     h('tbody', {}));
 }
 
+/**
+ * A table in a region of bounded height that scrolls on its own (the column headers stay in view), so
+ * a queue of hundreds keeps the page a few screens tall. The region takes the keyboard focus, so
+ * arrow keys and Page Up/Down scroll it; Tab still walks through the row buttons, which scroll into view.
+ */
+function scroller(labelledBy, content) {
+  return h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-labelledby': labelledBy }, content);
+}
+
 /** A service's section, built once; render() updates its parts in place. */
 const shells = new Map();
 function shell(b) {
@@ -176,12 +185,16 @@ function shell(b) {
       h('h2', { id }, h('span', { class: 'name' }), h('span', { class: 'hint' })),
       h('div', { class: 'kpi-slot' }),
       h('div', { class: 'board-columns' },
-        h('div', {}, h('h3', {}, 'Queue and open tasks'), table('queue', `Open tasks of ${b.displayName}`, QUEUE_COLUMNS)),
-        h('div', {}, h('h3', {}, 'Agents'), table('compact agents', `Agents of ${b.displayName}`, AGENT_COLUMNS))));
+        h('div', { class: 'board-column' }, h('h3', { id: `${id}-queue` }, 'Queue and open tasks', h('span', { class: 'hint', 'data-count': 'tasks' })),
+          scroller(`${id}-queue`, table('queue', `Open tasks of ${b.displayName}`, QUEUE_COLUMNS))),
+        h('div', { class: 'board-column' }, h('h3', { id: `${id}-agents` }, 'Agents', h('span', { class: 'hint', 'data-count': 'agents' })),
+          scroller(`${id}-agents`, table('compact agents', `Agents of ${b.displayName}`, AGENT_COLUMNS)))));
     shells.set(b.serviceUpn, section);
   }
   section.querySelector('h2 .name').textContent = b.displayName;
   section.querySelector('h2 .hint').textContent = `${b.serviceUpn} · ${b.distributionType}`;
+  section.querySelector('[data-count="tasks"]').textContent = b.tasks.length ? ` · ${b.tasks.length}` : '';
+  section.querySelector('[data-count="agents"]').textContent = b.agents.length ? ` · ${b.agents.length}` : '';
   section.querySelector('.kpi-slot').replaceChildren(kpis(b.kpis, state.serviceLevelTargetSeconds));
   reconcile(section.querySelector('table.queue tbody'), b.tasks, {
     key: (t) => t.id,
@@ -201,6 +214,7 @@ function render(next) {
   if (!next) return;
   state = next;
   syncClock(state.serverTime);
+  showViewer(state.viewerDisplayName, state.viewer);
   const container = document.getElementById('services');
   const boards = state.services.map(shell);
   const unchanged = boards.length === container.children.length && boards.every((b, i) => container.children[i] === b);
@@ -211,9 +225,17 @@ function render(next) {
   tickTimers();
 }
 
+/** The header names the signed-in person by their display name, with the UPN beside it where it differs. */
+function showViewer(displayName, upn) {
+  const user = document.getElementById('user');
+  const name = displayName || upn;
+  user.replaceChildren(h('span', { class: 'user-name' }, name), name !== upn ? h('span', { class: 'user-upn' }, upn) : null);
+  user.title = upn;
+}
+
 async function start() {
   const me = await whoAmI();
-  document.getElementById('user').textContent = me.upn;
+  showViewer(null, me.upn);
   document.getElementById('logout').addEventListener('click', logout);
   live('/ui/api/supervisor/stream', render, connectionBadge);
   setInterval(() => tickTimers(), 1000);

@@ -18,6 +18,7 @@ import dev.cumulus.externaltask.Json;
 import dev.cumulus.externaltask.TaskStore;
 import dev.cumulus.lifecycle.ExternalTaskView;
 import dev.cumulus.lifecycle.TaskViews;
+import dev.cumulus.security.IdentityDirectory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -50,19 +51,21 @@ class ConsoleReads {
   private final ServiceStore services;
   private final AgentStore agents;
   private final ServiceSupervisors supervisors;
+  private final IdentityDirectory directory;
   private final ConsoleProperties properties;
   private final Json json;
   private final Clock clock;
 
   ConsoleReads(
       JdbcTemplate jdbc, TaskViews tasks, TaskStore taskStore, ServiceStore services, AgentStore agents,
-      ServiceSupervisors supervisors, ConsoleProperties properties, Json json, Clock clock) {
+      ServiceSupervisors supervisors, IdentityDirectory directory, ConsoleProperties properties, Json json, Clock clock) {
     this.jdbc = jdbc;
     this.tasks = tasks;
     this.taskStore = taskStore;
     this.services = services;
     this.agents = agents;
     this.supervisors = supervisors;
+    this.directory = directory;
     this.properties = properties;
     this.json = json;
     this.clock = clock;
@@ -200,7 +203,8 @@ class ConsoleReads {
     for (String upn : visible) {
       services.findWithMembers(upn).ifPresent(s -> boards.add(board(s, Set.copyOf(visible), now)));
     }
-    return new DashboardSnapshot(now, viewer.upn(), properties.serviceLevelTarget().toSeconds(), boards);
+    String displayName = directory.displayName(viewer.upn()).filter(n -> !n.isBlank()).orElse(viewer.upn());
+    return new DashboardSnapshot(now, viewer.upn(), displayName, properties.serviceLevelTarget().toSeconds(), boards);
   }
 
   private ServiceBoard board(ServiceDefinition service, Set<String> visible, OffsetDateTime now) {

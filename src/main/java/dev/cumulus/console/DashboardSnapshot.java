@@ -5,8 +5,14 @@ import dev.cumulus.lifecycle.ExternalTaskView;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** Everything the supervisor dashboard shows: the services the viewer may see, each live. */
-record DashboardSnapshot(OffsetDateTime serverTime, String viewer, long serviceLevelTargetSeconds, List<ServiceBoard> services) {
+/**
+ * Everything the supervisor dashboard shows: the services the viewer may see, each live.
+ *
+ * @param viewer the logged-in person's UPN
+ * @param viewerDisplayName their display name from the user directory (the UPN where they have none)
+ */
+record DashboardSnapshot(
+    OffsetDateTime serverTime, String viewer, String viewerDisplayName, long serviceLevelTargetSeconds, List<ServiceBoard> services) {
 
   record ServiceBoard(
       String serviceUpn,

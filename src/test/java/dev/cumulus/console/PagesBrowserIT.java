@@ -178,6 +178,82 @@ class PagesBrowserIT {
     assertThat(scenario.admin().get("/v1/users/" + agent).body().has("presenceReason")).isFalse();
   }
 
+  @Test
+  void theDashboardStaysAFewScreensTallWithTwoHundredQueuedTasksAndLongNames() {
+    // given: a service whose only agent is Offline, so every task waits; a second, quiet service; a
+    // supervisor of both with a display name that differs from their UPN
+    String agent = scenario.agent("lin", 1);
+    String busy = scenario.service("hotline", List.of(agent), map("ronaTimeoutSeconds", 300));
+    String quiet = scenario.service("billing", List.of(agent), map("ronaTimeoutSeconds", 300));
+    String supervisor = scenario.supervisor("grace", busy, quiet);
+    var renamed = scenario.admin().put("/v1/users/" + supervisor, map("displayName", "Grace Hopper", "roles", List.of("Supervisor")));
+    assertThat(renamed.status()).as(renamed.toString()).isIn(200, 201);
+    // 199 now (one with a title of 256 characters without a break, the longest the API takes, and one with a
+    // 122-character customer id), the 200th live
+    String longTitle = "Unbroken" + "x".repeat(248);
+    String longTask = createTask(busy, longTitle, "Normal");
+    var longId = flow.post("/v1/ExternalTasks", map("serviceUpn", busy, "title", "Long customer id", "customerIdentifier", "C-" + "9".repeat(120)));
+    assertThat(longId.status()).as(longId.toString()).isEqualTo(200);
+    for (int i = 3; i <= 199; i++) {
+      var r = flow.post("/v1/ExternalTasks", map("serviceUpn", busy, "title", "Call back #" + i, "customerIdentifier", "C-" + (1000 + i)));
+      assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    }
+    createTask(quiet, "Invoice question", "Normal");
+
+    // when: the supervisor opens the dashboard at 1366×768
+    openDashboard(supervisor);
+    wait(supervisorBrowser, LIVE)
+        .until(d -> d.findElements(By.cssSelector("section[data-service='" + busy + "'] table.queue tbody tr[data-task-id]")).size() == 199);
+    awaitRow(supervisorBrowser, busy, longTask, "Queued");
+
+    // then: the page stays a few screens tall, nothing is wider than the window, the tables sit side by side
+    Number viewport = (Number) supervisorBrowser.executeScript("return window.innerHeight");
+    Number height = (Number) supervisorBrowser.executeScript("return document.documentElement.scrollHeight");
+    Number scrollWidth = (Number) supervisorBrowser.executeScript("return document.documentElement.scrollWidth");
+    Number innerWidth = (Number) supervisorBrowser.executeScript("return window.innerWidth");
+    System.out.printf("dashboard with 199 queued tasks: scrollHeight %s (viewport %s), scrollWidth %s (innerWidth %s)%n", height, viewport, scrollWidth, innerWidth);
+    assertThat(height.intValue()).as("document height with 199 queued tasks").isLessThanOrEqualTo(4 * 768);
+    assertThat(scrollWidth.intValue()).as("no horizontal overflow").isLessThanOrEqualTo(innerWidth.intValue());
+    assertThat(boxesOverlap(busy)).as("the tasks table and the agents table do not overlap").isFalse();
+    Number queueRegionWidth =
+        (Number) supervisorBrowser.executeScript(
+            "const r = document.querySelector(\"section[data-service='\" + arguments[0] + \"'] .table-scroll\"); return r.scrollWidth - r.clientWidth;", busy);
+    assertThat(queueRegionWidth.intValue()).as("the long title wraps inside its column (no sideways scrolling in the queue)").isLessThanOrEqualTo(0);
+    assertThat(supervisorBrowser.findElement(By.id("user")).getText()).contains("Grace Hopper");
+    assertThat(supervisorBrowser.findElement(By.id("user")).getDomAttribute("title")).isEqualTo(supervisor);
+
+    // the queue region is reachable by keyboard and scrolls with it
+    WebElement region = supervisorBrowser.findElement(By.cssSelector("section[data-service='" + busy + "'] .table-scroll"));
+    assertThat(region.getDomAttribute("tabindex")).isEqualTo("0");
+    region.sendKeys(Keys.END);
+    wait(supervisorBrowser).until(d -> ((Number) supervisorBrowser.executeScript("return arguments[0].scrollTop", region)).intValue() > 0);
+
+    // a live update still adds the 200th task
+    String live = createTask(busy, "Arrived while watching", "Normal");
+    awaitRow(supervisorBrowser, busy, live, "Queued");
+    wait(supervisorBrowser, LIVE).until(d -> kpi(busy, "waitingNow").equals("200"));
+    Number heightAfter = (Number) supervisorBrowser.executeScript("return document.documentElement.scrollHeight");
+    Number widthAfter = (Number) supervisorBrowser.executeScript("return document.documentElement.scrollWidth");
+    System.out.printf("dashboard with 200 queued tasks: scrollHeight %s, scrollWidth %s%n", heightAfter, widthAfter);
+    assertThat(heightAfter.intValue()).isLessThanOrEqualTo(4 * 768);
+    assertThat(widthAfter.intValue()).isLessThanOrEqualTo(innerWidth.intValue());
+    supervisorBrowser.executeScript("arguments[0].scrollTop = 0; window.scrollTo(0, 0)", region);
+    Browser.screenshot(supervisorBrowser, "supervisor-dashboard-200");
+  }
+
+  /** Whether the service's queue table and agents table overlap on screen. */
+  private boolean boxesOverlap(String service) {
+    return (Boolean)
+        supervisorBrowser.executeScript(
+            "const s = document.querySelector(\"section[data-service='\" + arguments[0] + \"']\");"
+                + " const a = s.querySelector('table.queue').closest('.table-scroll').getBoundingClientRect();"
+                + " const b = s.querySelector('table.agents').closest('.table-scroll').getBoundingClientRect();"
+                + " const q = s.querySelector('table.queue').getBoundingClientRect();"
+                + " const x = (p, r) => p.left < r.right && r.left < p.right && p.top < r.bottom && r.top < p.bottom;"
+                + " return x(a, b) || x(q, b);",
+            service);
+  }
+
   /** The agent logs in to My Sessions in a browser of their own and goes Available there. */
   private void openAvailableInMySessions(String agent) {
     agentBrowser = Browser.start();
