@@ -136,8 +136,8 @@ function taskRow(task, board) {
     h('td', { class: 'num', 'data-since': task.enqueuedAt || task.created }, ''),
     estimatedWait(task),
     h('td', { class: 'num' }, task.distributionLevel ?? '–'),
-    h('td', {}, (task.preferredUsers || []).map((p) => `${p.upn} (${p.priority ?? 1})`).join(', ')),
-    h('td', {}, holder),
+    h('td', { class: 'text' }, (task.preferredUsers || []).map((p) => `${p.upn} (${p.priority ?? 1})`).join(', ')),
+    h('td', { class: 'text' }, holder),
     h('td', {}, dateTime(task.expiresAt)),
     h('td', {}, h('div', { class: 'row-actions' },
       h('button', { type: 'button', class: 'small', 'data-action': 'abort', 'data-focus': key('abort'), 'aria-label': `Abort ${name}`, onclick: () => abort(task) }, 'Abort'),
@@ -156,7 +156,7 @@ function agentRow(agent) {
       agent.presenceReason === 'missedOffer' ? h('span', { class: 'reason', title: 'Set Away by Cumulus after a missed offer; gets no tasks until they set their presence' }, ' (missed offer)') : null),
     h('td', {}, agent.onDuty ? 'On duty' : 'Off duty'),
     h('td', { class: 'num' }, `${agent.activeTasks}/${agent.capacity}`),
-    h('td', {}, agent.tasks.map((t) => h('div', {}, `${t.title || t.id.slice(0, 8)} · ${t.state}`))));
+    h('td', { class: 'text' }, agent.tasks.map((t) => h('div', {}, `${t.title || t.id.slice(0, 8)} · ${t.state}`))));
 }
 
 function table(className, caption, columns) {
