@@ -89,10 +89,6 @@ class QueueStore {
     jdbc.update("delete from queue_entry where task_id = ?", taskId);
   }
 
-  public void move(String taskId, String serviceUpn) {
-    jdbc.update("update queue_entry set service_upn = ? where task_id = ?", serviceUpn, taskId);
-  }
-
   public void reprioritize(String taskId, int basePriority, int effectivePriority) {
     jdbc.update("update queue_entry set priority = ?, base_priority = ? where task_id = ?", effectivePriority, basePriority, taskId);
   }
