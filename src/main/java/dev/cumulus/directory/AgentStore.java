@@ -112,6 +112,12 @@ public class AgentStore {
     jdbc.update("insert into agent_change (user_upn, kind, occurred_at) values (?, ?, ?)", upn, kind, at);
   }
 
+  /** A presence change, with the presence the agent went to: reports count time per presence from these. */
+  public void recordPresence(String upn, Presence presence, OffsetDateTime at) {
+    jdbc.update(
+        "insert into agent_change (user_upn, kind, occurred_at, presence) values (?, 'presence', ?, ?)", upn, at, presence.name());
+  }
+
   /*
    * The agent's load (active_tasks, and idle_since and the handled count as a task leaves them) is
    * routing's to change: it calls these as it makes and ends offers (PackageRulesTest).

@@ -19,6 +19,8 @@ import java.util.List;
  * @param skillLevels levels widening over time; empty: no skills required
  * @param awayOnMissedOffer an agent who lets a Direct offer of this service time out is set Away
  *     (reason {@code missedOffer}) until they set their presence again; false keeps them as they are
+ * @param serviceLevelSeconds the service's service-level target: a task accepted within this many
+ *     seconds of first being queued counts as accepted within target (reports, the dashboard)
  */
 public record DistributionSettings(
     DistributionType distributionType,
@@ -34,10 +36,24 @@ public record DistributionSettings(
     int acwMaxExtensionSeconds,
     int agingStepSeconds,
     List<SkillLevel> skillLevels,
-    boolean awayOnMissedOffer) {
+    boolean awayOnMissedOffer,
+    int serviceLevelSeconds) {
+
+  public static final int DEFAULT_SERVICE_LEVEL_SECONDS = 60;
 
   public static final DistributionSettings DEFAULTS =
       new DistributionSettings(DistributionType.Direct, SelectionPolicy.LongestIdle, 10, 60, false, false, false, 600, true, false, 60, 0, List.of(), true);
+
+  /** Settings with the default service-level target. */
+  public DistributionSettings(
+      DistributionType distributionType, SelectionPolicy selectionPolicy, int broadcastSize, int preferredWaitSeconds,
+      boolean distributeWhenBusy, boolean distributeWhenAway, boolean persistentRona, int ronaResetSeconds, boolean acwAllowEarlyEnd,
+      boolean acwAllowExtension, int acwMaxExtensionSeconds, int agingStepSeconds, List<SkillLevel> skillLevels,
+      boolean awayOnMissedOffer) {
+    this(distributionType, selectionPolicy, broadcastSize, preferredWaitSeconds, distributeWhenBusy, distributeWhenAway, persistentRona,
+        ronaResetSeconds, acwAllowEarlyEnd, acwAllowExtension, acwMaxExtensionSeconds, agingStepSeconds, skillLevels, awayOnMissedOffer,
+        DEFAULT_SERVICE_LEVEL_SECONDS);
+  }
 
   public DistributionSettings {
     skillLevels = skillLevels == null ? List.of() : skillLevels.stream().sorted(Comparator.comparingInt(SkillLevel::afterSeconds)).toList();

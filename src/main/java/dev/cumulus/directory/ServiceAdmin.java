@@ -44,14 +44,15 @@ public class ServiceAdmin {
       @Min(1) @Max(3600) Integer acwMaxExtensionSeconds,
       @Min(0) @Max(86400) Integer agingStepSeconds,
       @Size(max = 10) List<@Valid @NotNull SkillLevel> skillLevels,
-      Boolean awayOnMissedOffer) {
+      Boolean awayOnMissedOffer,
+      @Min(1) @Max(86400) Integer serviceLevelSeconds) {
 
     /** Only the basic settings; distribution settings take their defaults. */
     public ServiceRequest(
         String displayName, String description, List<String> members, Integer ronaTimeoutSeconds, Integer acwSeconds,
         Integer maxConcurrentTasks, String processKey) {
       this(displayName, description, members, ronaTimeoutSeconds, acwSeconds, maxConcurrentTasks, processKey, null, null, null, null,
-          null, null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null);
     }
 
     DistributionSettings settings() {
@@ -70,7 +71,8 @@ public class ServiceAdmin {
           acwMaxExtensionSeconds == null ? d.acwMaxExtensionSeconds() : acwMaxExtensionSeconds,
           agingStepSeconds == null ? d.agingStepSeconds() : agingStepSeconds,
           skillLevels,
-          awayOnMissedOffer == null ? d.awayOnMissedOffer() : awayOnMissedOffer);
+          awayOnMissedOffer == null ? d.awayOnMissedOffer() : awayOnMissedOffer,
+          serviceLevelSeconds == null ? d.serviceLevelSeconds() : serviceLevelSeconds);
     }
   }
 

@@ -22,7 +22,7 @@ public class ServiceStore {
       "upn, id, display_name, description, rona_timeout_seconds, acw_seconds, max_concurrent_tasks, process_key,"
           + " open_tasks, created_at, updated_at, distribution_type, selection_policy, broadcast_size,"
           + " preferred_wait_seconds, distribute_when_busy, distribute_when_away, persistent_rona, rona_reset_seconds,"
-          + " acw_allow_early_end, acw_allow_extension, acw_max_extension_seconds, aging_step_seconds, skill_levels, away_on_missed_offer";
+          + " acw_allow_early_end, acw_allow_extension, acw_max_extension_seconds, aging_step_seconds, skill_levels, away_on_missed_offer, service_level_seconds";
 
   private final JdbcTemplate jdbc;
   private final Json json;
@@ -68,7 +68,7 @@ public class ServiceStore {
         "update cumulus_service set distribution_type = ?, selection_policy = ?, broadcast_size = ?,"
             + " preferred_wait_seconds = ?, distribute_when_busy = ?, distribute_when_away = ?, persistent_rona = ?,"
             + " rona_reset_seconds = ?, acw_allow_early_end = ?, acw_allow_extension = ?, acw_max_extension_seconds = ?,"
-            + " aging_step_seconds = ?, skill_levels = ?, away_on_missed_offer = ? where upn = ?",
+            + " aging_step_seconds = ?, skill_levels = ?, away_on_missed_offer = ?, service_level_seconds = ? where upn = ?",
         d.distributionType().name(),
         d.selectionPolicy().name(),
         d.broadcastSize(),
@@ -83,6 +83,7 @@ public class ServiceStore {
         d.agingStepSeconds(),
         d.skillLevels().isEmpty() ? null : json.write(d.skillLevels()),
         d.awayOnMissedOffer(),
+        d.serviceLevelSeconds(),
         s.upn());
     // members keep their duty state and RONA flag; those who left lose theirs
     var wanted = new java.util.LinkedHashSet<>(s.members());
@@ -218,7 +219,8 @@ public class ServiceStore {
             rs.getInt("acw_max_extension_seconds"),
             rs.getInt("aging_step_seconds"),
             json.read(rs.getString("skill_levels"), new TypeReference<List<SkillLevel>>() {}),
-            rs.getBoolean("away_on_missed_offer")),
+            rs.getBoolean("away_on_missed_offer"),
+            rs.getInt("service_level_seconds")),
         TaskStore.time(rs, "created_at"),
         TaskStore.time(rs, "updated_at"));
   }

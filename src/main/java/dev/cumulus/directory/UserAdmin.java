@@ -153,7 +153,7 @@ public class UserAdmin {
     Agent before = agents.lock(upn).orElseThrow();
     boolean becameAvailable = presence == Presence.Available && before.presence() != Presence.Available;
     agents.setPresence(upn, presence, now, becameAvailable);
-    agents.recordChange(upn, "presence", now);
+    agents.recordPresence(upn, presence, now);
     if (presence == Presence.Offline) {
       // going Offline resets persistent RONA flags, and ends windows that waited only for this user
       services.resetRona(upn, null);

@@ -40,7 +40,8 @@ public class TaskEvents {
         con -> {
           var ps =
               con.prepareStatement(
-                  "insert into task_event (task_id, event, state, occurred_at, actor, detail) values (?,?,?,?,?,?)",
+                  "insert into task_event (task_id, event, state, occurred_at, actor, detail, service_upn, user_upn)"
+                      + " values (?,?,?,?,?,?,?,?)",
                   new String[] {"id"});
           ps.setString(1, taskId);
           ps.setString(2, type.name());
@@ -48,12 +49,20 @@ public class TaskEvents {
           ps.setObject(4, now);
           ps.setString(5, actor);
           ps.setString(6, details.isEmpty() ? null : json.write(details));
+          ps.setString(7, task.serviceUpn());
+          ps.setString(8, concerned(details, task));
           return ps;
         },
         keys);
     var event = new TaskEvent(keys.getKey().longValue(), taskId, type, task.state(), now, actor, details);
     listeners.orderedStream().forEach(l -> l.onTaskEvent(event, task));
     return event;
+  }
+
+  /** The one agent the event concerns (offered to, accepted by, ...), or null: reports count it for them. */
+  private static String concerned(Map<String, String> detail, ExternalTask task) {
+    String user = detail.getOrDefault("userUpn", task.assignedUserUpn());
+    return user == null || user.contains(",") ? null : user;
   }
 
   public TaskEvent record(String taskId, TaskEventType type, String actor) {

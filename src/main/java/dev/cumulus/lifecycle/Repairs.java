@@ -1,5 +1,6 @@
 package dev.cumulus.lifecycle;
 
+import dev.cumulus.externaltask.Canceller;
 import dev.cumulus.directory.ServiceStore;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.TaskEvent;
@@ -183,7 +184,7 @@ class Repairs {
     }
     // the instance is gone: nothing may be written to it any more
     tasks.setProcessInstance(taskId, null);
-    transitions.cancel(tasks.find(taskId).orElseThrow(), TaskEvent.SYSTEM, "repair: the task's process instance no longer runs");
+    transitions.cancel(tasks.find(taskId).orElseThrow(), TaskEvent.SYSTEM, Canceller.system, "repair: the task's process instance no longer runs");
     return true;
   }
 

@@ -1,6 +1,7 @@
 package dev.cumulus.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cumulus.externaltask.Canceller;
 import dev.cumulus.directory.ServiceDefinition;
 import dev.cumulus.directory.ServiceStore;
 import dev.cumulus.directory.ServiceSupervisors;
@@ -15,6 +16,7 @@ import dev.cumulus.externaltask.TaskStore;
 import dev.cumulus.externaltask.TaskWorkflow;
 import dev.cumulus.routing.Distributor;
 import dev.cumulus.security.Caller;
+import dev.cumulus.security.Role;
 import dev.cumulus.web.ApiException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -83,7 +85,7 @@ public class TaskSteering {
     if (task.state().isTerminal()) {
       throw ApiException.wrongState("the task already ended as " + task.state());
     }
-    transitions.cancel(task, caller.name(), reason == null ? "removed by " + caller.name() : reason);
+    transitions.cancel(task, caller.name(), caller.is(Role.FLOW) ? Canceller.flow : Canceller.supervisor, reason == null ? "removed by " + caller.name() : reason);
     workflow.cancel(task, "Cancelled by " + caller.name() + (reason == null ? "" : ": " + reason));
   }
 

@@ -7,6 +7,7 @@ import dev.cumulus.directory.ServiceDefinition;
 import dev.cumulus.directory.ServiceStore;
 import dev.cumulus.externaltask.ContextParameter;
 import dev.cumulus.externaltask.DistributionPriority;
+import dev.cumulus.externaltask.Canceller;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.Outcome;
 import dev.cumulus.externaltask.TaskEventType;
@@ -194,7 +195,7 @@ class TaskTransitions {
     }
     OffsetDateTime now = now();
     agents.setAwayFor(user, Agent.MISSED_OFFER, now);
-    agents.recordChange(user, "presence", now);
+    agents.recordPresence(user, Presence.Away, now);
     // windows that waited only for this agent open now
     distributor.agentGone(user);
     return true;
@@ -272,7 +273,7 @@ class TaskTransitions {
   }
 
   /** Ends the task as Cancelled (Abandoned when an agent was on it), frees everything it held. */
-  void cancel(ExternalTask task, String actor, String reason) {
+  void cancel(ExternalTask task, String actor, Canceller by, String reason) {
     Outcome outcome = task.state() == TaskState.Connected || task.state() == TaskState.AfterWork ? Outcome.Abandoned : Outcome.Cancelled;
     endOffer(task, false);
     if (task.state() == TaskState.AfterWork) {
@@ -284,6 +285,7 @@ class TaskTransitions {
     finish(task, TaskState.Cancelled, outcome);
     var detail = new LinkedHashMap<String, String>();
     detail.put("outcome", outcome.name());
+    detail.put("cancelledBy", by.name());
     if (reason != null && !reason.isBlank()) {
       detail.put("reason", reason);
     }

@@ -1,5 +1,6 @@
 package dev.cumulus.lifecycle;
 
+import dev.cumulus.externaltask.Canceller;
 import dev.cumulus.directory.AgentStore;
 import dev.cumulus.directory.DistributionType;
 import dev.cumulus.directory.ServiceDefinition;
@@ -201,7 +202,7 @@ public class WorkflowActivities {
     if (task.state().isTerminal()) {
       return null;
     }
-    transitions.cancel(task, TaskEvent.SYSTEM, reason == null || reason.isBlank() ? "cancelled by its workflow" : reason);
+    transitions.cancel(task, TaskEvent.SYSTEM, Canceller.workflow, reason == null || reason.isBlank() ? "cancelled by its workflow" : reason);
     return tasks.find(taskId).orElseThrow().outcome().name();
   }
 

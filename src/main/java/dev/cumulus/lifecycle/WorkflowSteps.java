@@ -1,5 +1,6 @@
 package dev.cumulus.lifecycle;
 
+import dev.cumulus.externaltask.Canceller;
 import dev.cumulus.externaltask.ExternalTask;
 import dev.cumulus.externaltask.Outcome;
 import dev.cumulus.externaltask.TaskEvent;
@@ -57,7 +58,7 @@ public class WorkflowSteps {
     if (task.isEmpty() || task.get().state().isTerminal()) {
       return;
     }
-    transitions.cancel(task.get(), actor == null ? TaskEvent.SYSTEM : actor, reason == null ? "workflow ended" : reason);
+    transitions.cancel(task.get(), actor == null ? TaskEvent.SYSTEM : actor, Canceller.workflow, reason == null ? "workflow ended" : reason);
   }
 
   public void processInstanceStarted(String taskId, String processInstanceId) {

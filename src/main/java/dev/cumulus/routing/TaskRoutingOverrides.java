@@ -59,7 +59,7 @@ class TaskRoutingOverrides {
         new DistributionSettings(
             type, s.selectionPolicy(), s.broadcastSize(), s.preferredWaitSeconds(), s.distributeWhenBusy(), s.distributeWhenAway(),
             s.persistentRona(), s.ronaResetSeconds(), s.acwAllowEarlyEnd(), s.acwAllowExtension(), s.acwMaxExtensionSeconds(),
-            s.agingStepSeconds(), s.skillLevels(), s.awayOnMissedOffer());
+            s.agingStepSeconds(), s.skillLevels(), s.awayOnMissedOffer(), s.serviceLevelSeconds());
     return new ServiceDefinition(
         service.upn(), service.id(), service.displayName(), service.description(), timeout, service.acwSeconds(),
         service.maxConcurrentTasks(), service.processKey(), service.openTasks(), service.members(), settings, service.createdAt(),

@@ -69,7 +69,8 @@ class PackageRulesTest {
   static final ArchRule onlyTheOwnersWriteTables =
       noClasses()
           .that()
-          .resideOutsideOfPackages("dev.cumulus.externaltask..", "dev.cumulus.directory..", "dev.cumulus.routing..", "dev.cumulus.webhook..")
+          .resideOutsideOfPackages("dev.cumulus.externaltask..", "dev.cumulus.directory..", "dev.cumulus.routing..", "dev.cumulus.webhook..",
+              "dev.cumulus.reports..")
           .and()
           .doNotHaveFullyQualifiedName("dev.cumulus.lifecycle.IdempotencyStore")
           .should()

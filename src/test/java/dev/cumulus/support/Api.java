@@ -122,7 +122,9 @@ public final class Api {
       }
       headers.forEach(builder::header);
       HttpResponse<String> response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode json = response.body() == null || response.body().isBlank() ? null : JSON.readTree(response.body());
+      String type = response.headers().firstValue("Content-Type").orElse("");
+      boolean jsonBody = !type.startsWith("text/") && response.body() != null && !response.body().isBlank();
+      JsonNode json = jsonBody ? JSON.readTree(response.body()) : null;
       return new Response(response.statusCode(), response, json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

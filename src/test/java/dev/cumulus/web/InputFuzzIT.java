@@ -45,7 +45,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
       "camunda.bpm.metrics.enabled=false",
       "cumulus.distribution.sweep-interval=PT1H",
       "cumulus.distribution.repair-interval=PT1H",
-      "cumulus.webhooks.poll-interval=PT1H"
+      "cumulus.webhooks.poll-interval=PT1H",
+      "cumulus.reports.feed-enabled=false"
     })
 class InputFuzzIT {
 

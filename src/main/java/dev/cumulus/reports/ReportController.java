@@ -1,0 +1,192 @@
+package dev.cumulus.reports;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cumulus.security.Caller;
+import dev.cumulus.web.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The reports over REST, as JSON or as CSV (Accept: text/csv, or format=csv for a download link), for
+ * flows and tools at /v1/reports and for the web pages (session login) at /ui/api/reports.
+ */
+@RestController
+class ReportController {
+
+  private final Reports reports;
+  private final ReportAccess access;
+  private final ObjectMapper mapper;
+  private final Clock clock;
+
+  ReportController(Reports reports, ReportAccess access, ObjectMapper mapper, Clock clock) {
+    this.reports = reports;
+    this.access = access;
+    this.mapper = mapper;
+    this.clock = clock;
+  }
+
+  @Operation(summary = "Figures per bucket for services, agents, or agents per service (JSON or CSV)")
+  @GetMapping(path = {"/v1/reports/intervals", "/ui/api/reports/intervals"}, produces = {MediaType.APPLICATION_JSON_VALUE, "text/csv"})
+  void intervals(
+      @RequestParam(required = false) String from,
+      @RequestParam(required = false) String to,
+      @RequestParam(defaultValue = "hour") String bucket,
+      @RequestParam(defaultValue = "service") String by,
+      @RequestParam(required = false) String service,
+      @RequestParam(required = false) String agent,
+      @RequestParam(required = false) String zone,
+      @RequestParam(required = false) String format,
+      @RequestHeader(name = "Accept", required = false) String accept,
+      HttpServletResponse response)
+      throws IOException {
+    Caller caller = Caller.current();
+    ReportScope scope = access.of(caller);
+    ZoneId zoneId = zone(zone);
+    Instant end = to == null ? clock.instant() : time("to", to, zoneId);
+    Instant start = from == null ? end.atZone(zoneId).toLocalDate().atStartOfDay(zoneId).toInstant() : time("from", from, zoneId);
+    Grouping grouping = choice("by", by, Grouping.class);
+    List<String> services = list(service);
+    List<String> agents = list(agent);
+    if (agents != null) {
+      agents = agents.stream().map(a -> a.equalsIgnoreCase("me") ? caller.name() : a).toList();
+    } else if (grouping == Grouping.agent && services != null) {
+      agents = access.membersOf(services);
+    }
+    var report =
+        reports.report(new Reports.Request(start, end, choice("bucket", bucket, Bucket.class), grouping, zoneId, services, agents), scope);
+    if (csv(format, accept)) {
+      csvHeaders(response, "cumulus-report-" + grouping + ".csv");
+      try (var out = new Csv(response.getOutputStream())) {
+        out.row(CsvLayouts.intervalHeader());
+        for (ReportRow row : report.rows()) {
+          out.row(CsvLayouts.interval(row));
+        }
+      }
+      return;
+    }
+    response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+    mapper.writeValue(response.getOutputStream(), report);
+  }
+
+  @Operation(summary = "The task history: one row per task created in the range, streamed (JSON array or CSV)")
+  @GetMapping(path = {"/v1/reports/tasks", "/ui/api/reports/tasks"}, produces = {MediaType.APPLICATION_JSON_VALUE, "text/csv"})
+  void tasks(
+      @RequestParam(required = false) String from,
+      @RequestParam(required = false) String to,
+      @RequestParam(required = false) String service,
+      @RequestParam(required = false) String zone,
+      @RequestParam(required = false) String format,
+      @RequestHeader(name = "Accept", required = false) String accept,
+      HttpServletResponse response)
+      throws IOException {
+    ReportScope scope = access.of(Caller.current());
+    ZoneId zoneId = zone(zone);
+    Instant end = to == null ? clock.instant() : time("to", to, zoneId);
+    Instant start = from == null ? end.atZone(zoneId).toLocalDate().atStartOfDay(zoneId).toInstant() : time("from", from, zoneId);
+    if (!end.isAfter(start)) {
+      throw ApiException.invalid("to", "afterFrom", "must be after from");
+    }
+    if (!scope.taskHistory()) {
+      throw ApiException.forbidden("the task history is for admins, supervisors (of their services) and flows");
+    }
+    if (csv(format, accept)) {
+      csvHeaders(response, "cumulus-tasks.csv");
+      try (var out = new Csv(response.getOutputStream())) {
+        out.row(CsvLayouts.taskHeader());
+        reports.tasks(start, end, list(service), scope, t -> {
+          try {
+            out.row(CsvLayouts.task(t));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+      }
+      return;
+    }
+    response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+    try (JsonGenerator json = mapper.getFactory().createGenerator(response.getOutputStream())) {
+      json.writeStartArray();
+      reports.tasks(start, end, list(service), scope, t -> {
+        try {
+          mapper.writeValue(json, t);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      json.writeEndArray();
+    }
+  }
+
+  private static void csvHeaders(HttpServletResponse response, String filename) {
+    response.setContentType("text/csv;charset=UTF-8");
+    response.setHeader("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+  }
+
+  private static boolean csv(String format, String accept) {
+    if (format != null) {
+      return switch (format.toLowerCase(Locale.ROOT)) {
+        case "csv" -> true;
+        case "json" -> false;
+        default -> throw ApiException.invalid("format", "enum", "must be json or csv");
+      };
+    }
+    return accept != null && accept.contains("text/csv") && !accept.contains(MediaType.APPLICATION_JSON_VALUE);
+  }
+
+  private ZoneId zone(String zone) {
+    if (zone == null || zone.isBlank()) {
+      return reports.defaultZone();
+    }
+    try {
+      return ZoneId.of(zone);
+    } catch (DateTimeException e) {
+      throw ApiException.invalid("zone", "timeZone", "must be a time zone such as Europe/Zurich or UTC");
+    }
+  }
+
+  /** An ISO 8601 date-time with offset, or a date (its start in the report's zone). */
+  private static Instant time(String field, String value, ZoneId zone) {
+    try {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeException e) {
+      try {
+        return LocalDate.parse(value).atStartOfDay(zone).toInstant();
+      } catch (DateTimeException e2) {
+        throw ApiException.invalid(field, "dateTime", "must be an ISO 8601 date-time with offset (2026-11-30T08:00:00Z) or a date (2026-11-30)");
+      }
+    }
+  }
+
+  private static <E extends Enum<E>> E choice(String field, String value, Class<E> type) {
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(value)) {
+        return e;
+      }
+    }
+    throw ApiException.invalid(field, "enum", "must be one of " + Arrays.toString(type.getEnumConstants()));
+  }
+
+  private static List<String> list(String values) {
+    if (values == null || values.isBlank()) {
+      return null;
+    }
+    return Arrays.stream(values.split(",")).map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+  }
+}

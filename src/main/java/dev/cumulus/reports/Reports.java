@@ -1,0 +1,158 @@
+package dev.cumulus.reports;
+
+import dev.cumulus.web.ApiException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Reports over any range: the 15-minute figures added up into the requested buckets. */
+@Service
+public class Reports {
+
+  /** Whose figures, for which range, in which buckets; null filters mean everything in the caller's scope. */
+  public record Request(
+      Instant from, Instant to, Bucket bucket, Grouping by, ZoneId zone, Collection<String> services, Collection<String> agents) {}
+
+  private record Group(String service, String agent) {}
+
+  private final RollupStore rollups;
+  private final TaskHistoryStore history;
+  private final FeedStore feed;
+  private final ReportProperties properties;
+  private final Clock clock;
+
+  Reports(RollupStore rollups, TaskHistoryStore history, FeedStore feed, ReportProperties properties, Clock clock) {
+    this.rollups = rollups;
+    this.history = history;
+    this.feed = feed;
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  ZoneId defaultZone() {
+    return properties.zone();
+  }
+
+  @Transactional(readOnly = true)
+  public Report report(Request request, ReportScope scope) {
+    ZoneId zone = request.zone() == null ? properties.zone() : request.zone();
+    Instant from = request.bucket().startOf(request.from(), zone);
+    Instant to = request.to();
+    if (!to.isAfter(request.from())) {
+      throw ApiException.invalid("to", "afterFrom", "must be after from");
+    }
+    var starts = new ArrayList<Instant>();
+    for (Instant s = from; s.isBefore(to); s = request.bucket().next(s, zone)) {
+      starts.add(s);
+      if (starts.size() > properties.maxBuckets()) {
+        throw ApiException.invalid(
+            "bucket", "maxBuckets", "the range holds more than " + properties.maxBuckets() + " " + request.bucket() + " buckets: choose a longer bucket or a shorter range");
+      }
+    }
+    boolean agentRows = request.by() != Grouping.service;
+    if (agentRows && !scope.agentFigures()) {
+      throw ApiException.forbidden("agents' figures are for admins, supervisors (of their services' members) and each agent (their own)");
+    }
+    if (!agentRows && !scope.serviceFigures()) {
+      throw ApiException.forbidden("services' figures are for admins, supervisors (of their services) and flows; an agent reads by=agent");
+    }
+    Collection<String> services = narrow(scope.services(), request.services());
+    Collection<String> agents = agentRows ? narrow(scope.agents(), request.agents()) : null;
+    Map<Group, TreeMap<Instant, Tally>> groups = new HashMap<>();
+    Consumer<Map.Entry<RowKey, Tally>> add =
+        row -> {
+          RowKey key = row.getKey();
+          if (key.bucket().isBefore(from) || !key.bucket().isBefore(to)) {
+            return;
+          }
+          Group group = group(request.by(), key);
+          if (group == null) {
+            return;
+          }
+          groups.computeIfAbsent(group, g -> new TreeMap<>())
+              .computeIfAbsent(request.bucket().startOf(key.bucket(), zone), b -> new Tally())
+              .addAll(row.getValue());
+        };
+    rollups.read(from, to, agentRows, services, agents, (key, tally) -> add.accept(Map.entry(key, tally)));
+    if (request.by() == Grouping.agent) {
+      openPresence(from, to, agents, add);
+    }
+    Map<String, Integer> targets = feed.targets();
+    var rows = new ArrayList<ReportRow>();
+    var ordered = new TreeSet<Group>(Comparator.comparing((Group g) -> g.service() == null ? "" : g.service()).thenComparing(g -> g.agent() == null ? "" : g.agent()));
+    ordered.addAll(groups.keySet());
+    for (Group group : ordered) {
+      var buckets = groups.get(group);
+      for (Instant start : starts) {
+        Tally t = buckets.getOrDefault(start, new Tally());
+        Instant end = request.bucket().next(start, zone);
+        rows.add(ReportRow.of(
+            start.atZone(zone).toOffsetDateTime(),
+            end.atZone(zone).toOffsetDateTime(),
+            group.service(),
+            group.agent(),
+            t,
+            group.agent() == null ? targets.get(group.service()) : null));
+      }
+    }
+    return new Report(from.atZone(zone).toOffsetDateTime(), to.atZone(zone).toOffsetDateTime(), request.bucket(), request.by(), zone.getId(), rows);
+  }
+
+  /** The task history: every task created in the range, oldest first, one at a time. */
+  @Transactional(readOnly = true)
+  public void tasks(Instant from, Instant to, Collection<String> services, ReportScope scope, Consumer<TaskRecord> each) {
+    if (!to.isAfter(from)) {
+      throw ApiException.invalid("to", "afterFrom", "must be after from");
+    }
+    if (!scope.taskHistory()) {
+      throw ApiException.forbidden("the task history is for admins, supervisors (of their services) and flows");
+    }
+    history.stream(from, to, narrow(scope.services(), services), fact -> each.accept(TaskRecord.of(fact)));
+  }
+
+  /** Presence spans still open count up to now (within the range). */
+  private void openPresence(Instant from, Instant to, Collection<String> agents, Consumer<Map.Entry<RowKey, Tally>> add) {
+    Instant now = clock.instant();
+    Instant end = now.isBefore(to) ? now : to;
+    for (RollupStore.Span span : rollups.presences(agents)) {
+      Instant start = span.since().isAfter(from) ? span.since() : from;
+      if (!end.isAfter(start)) {
+        continue;
+      }
+      var spanRows = new HashMap<RowKey, Tally>();
+      EventCounting.presence(span.agent(), span.presence(), start, end, key -> spanRows.computeIfAbsent(key, k -> new Tally()));
+      spanRows.entrySet().forEach(add);
+    }
+  }
+
+  private static Group group(Grouping by, RowKey key) {
+    return switch (by) {
+      case service -> new Group(key.service(), null);
+      case agent -> new Group(null, key.agent());
+      case serviceAgent -> key.isPresenceRow() ? null : new Group(key.service(), key.agent());
+    };
+  }
+
+  /** The requested ones within the allowed ones (null: no limit). */
+  static Collection<String> narrow(Collection<String> allowed, Collection<String> requested) {
+    if (requested == null || requested.isEmpty()) {
+      return allowed;
+    }
+    if (allowed == null) {
+      return requested;
+    }
+    return requested.stream().filter(allowed::contains).toList();
+  }
+
+}

@@ -1,0 +1,138 @@
+package dev.cumulus.reports;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** report_interval (the figures per 15 minutes) and report_presence (each agent's current presence span). */
+@Component
+class RollupStore {
+
+  private static final List<String> COLUMNS = Tally.columnNames();
+  private static final String UPDATE =
+      "update report_interval set " + String.join(" = ?, ", COLUMNS) + " = ? where service_upn = ? and agent_upn = ? and bucket_start = ?";
+  private static final String INSERT =
+      "insert into report_interval (" + String.join(", ", COLUMNS) + ", service_upn, agent_upn, bucket_start) values ("
+          + "?, ".repeat(COLUMNS.size()) + "?, ?, ?)";
+  private static final String SELECT = "select " + String.join(", ", COLUMNS) + ", service_upn, agent_upn, bucket_start from report_interval";
+
+  private final JdbcTemplate jdbc;
+
+  RollupStore(JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** Adds figures to their rows; the caller holds the feed's lock, so no other node writes them meanwhile. */
+  void add(Map<RowKey, Tally> figures) {
+    var updates = new ArrayList<Object[]>();
+    var inserts = new ArrayList<Object[]>();
+    for (var entry : figures.entrySet()) {
+      RowKey key = entry.getKey();
+      OffsetDateTime bucket = utc(key.bucket());
+      Tally total =
+          jdbc.query(SELECT + " where service_upn = ? and agent_upn = ? and bucket_start = ?", (rs, i) -> Tally.read(rs), key.service(),
+                  key.agent(), bucket)
+              .stream()
+              .findFirst()
+              .orElse(null);
+      var values = new ArrayList<>();
+      if (total == null) {
+        values.addAll(entry.getValue().columnValues());
+        values.addAll(List.of(key.service(), key.agent(), bucket));
+        inserts.add(values.toArray());
+      } else {
+        total.addAll(entry.getValue());
+        values.addAll(total.columnValues());
+        values.addAll(List.of(key.service(), key.agent(), bucket));
+        updates.add(values.toArray());
+      }
+    }
+    if (!updates.isEmpty()) {
+      jdbc.batchUpdate(UPDATE, updates);
+    }
+    if (!inserts.isEmpty()) {
+      jdbc.batchUpdate(INSERT, inserts);
+    }
+  }
+
+  /**
+   * The rows of the 15-minute intervals from {@code from} (inclusive) to {@code to} (exclusive): the
+   * service rows of the given services, or the agent rows (in the given services, or every service
+   * when null) with the agents' presence rows; agents null means every agent.
+   */
+  void read(Instant from, Instant to, boolean agentRows, Collection<String> services, Collection<String> agents, BiConsumer<RowKey, Tally> each) {
+    if (services != null && services.isEmpty() || agents != null && agents.isEmpty()) {
+      return;
+    }
+    var sql = new StringBuilder(SELECT).append(" where bucket_start >= ? and bucket_start < ?");
+    var args = new ArrayList<Object>(List.of(utc(from), utc(to)));
+    sql.append(agentRows ? " and agent_upn <> ''" : " and agent_upn = ''");
+    if (agentRows && agents != null) {
+      sql.append(" and agent_upn in (").append(placeholders(agents.size())).append(")");
+      args.addAll(agents);
+    }
+    if (services != null) {
+      sql.append(agentRows ? " and (service_upn = '' or service_upn in (" : " and (service_upn in (").append(placeholders(services.size())).append("))");
+      args.addAll(services);
+    }
+    jdbc.query(sql.toString(), rs -> {
+      each.accept(new RowKey(time(rs, "bucket_start"), rs.getString("service_upn"), rs.getString("agent_upn")), Tally.read(rs));
+    }, args.toArray());
+  }
+
+  /** Each agent's presence span that has not ended yet. */
+  record Span(String agent, String presence, Instant since) {}
+
+  Optional<Span> presence(String agent) {
+    return jdbc.query("select agent_upn, presence, since from report_presence where agent_upn = ?", this::span, agent).stream().findFirst();
+  }
+
+  List<Span> presences(Collection<String> agents) {
+    if (agents != null && agents.isEmpty()) {
+      return List.of();
+    }
+    String sql = "select agent_upn, presence, since from report_presence";
+    if (agents == null) {
+      return jdbc.query(sql, this::span);
+    }
+    return jdbc.query(sql + " where agent_upn in (" + placeholders(agents.size()) + ")", this::span, agents.toArray());
+  }
+
+  void setPresence(Span span) {
+    if (jdbc.update("update report_presence set presence = ?, since = ? where agent_upn = ?", span.presence(), utc(span.since()), span.agent()) == 0) {
+      jdbc.update("insert into report_presence (agent_upn, presence, since) values (?, ?, ?)", span.agent(), span.presence(), utc(span.since()));
+    }
+  }
+
+  /** Figures older than the retention go (docs/reports.md, "Retention"). */
+  int forgetBefore(Instant before) {
+    return jdbc.update("delete from report_interval where bucket_start < ?", utc(before));
+  }
+
+  private Span span(ResultSet rs, int i) throws SQLException {
+    return new Span(rs.getString("agent_upn"), rs.getString("presence"), time(rs, "since"));
+  }
+
+  static String placeholders(int n) {
+    return String.join(", ", java.util.Collections.nCopies(Math.max(n, 1), "?"));
+  }
+
+  static OffsetDateTime utc(Instant at) {
+    return at == null ? null : at.atOffset(ZoneOffset.UTC);
+  }
+
+  static Instant time(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+}
