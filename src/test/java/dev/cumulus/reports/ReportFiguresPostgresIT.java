@@ -1,0 +1,30 @@
+package dev.cumulus.reports;
+
+import dev.cumulus.support.PostgresServer;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The reports' property test on a real PostgreSQL server (see {@link ReportFiguresProperty}). */
+@ActiveProfiles("postgres")
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "cumulus.demo.enabled=false",
+      "camunda.bpm.job-execution.enabled=false", "cumulus.distribution.timers-enabled=false",
+      "cumulus.reports.feed-enabled=false",
+      "cumulus.reports.feed-batch=40"
+    })
+class ReportFiguresPostgresIT extends ReportFiguresProperty {
+
+  @DynamicPropertySource
+  static void database(DynamicPropertyRegistry registry) {
+    PostgresServer.useFreshDatabase(registry);
+  }
+
+  @Override
+  int fixedSeeds() {
+    return 10;
+  }
+}
