@@ -69,6 +69,18 @@ public class TaskEvents {
     return record(taskId, type, actor, Map.of());
   }
 
+  /**
+   * Forgets, a chunk at a time, the events of tasks that ended before {@code endedBefore} whose ids are
+   * at most {@code upToId} (what reports have counted). Returns how many went.
+   */
+  public int forgetEndedBefore(OffsetDateTime endedBefore, long upToId, int chunk) {
+    return jdbc.update(
+        "delete from task_event where id in (select e.id from task_event e join external_task t on t.id = e.task_id"
+            + " where e.id <= ? and t.terminated_at < ? fetch first " + Math.max(1, chunk) + " rows only)",
+        upToId,
+        endedBefore);
+  }
+
   public List<TaskEvent> of(String taskId) {
     return jdbc.query(
         "select id, task_id, event, state, occurred_at, actor, detail from task_event where task_id = ? order by id",

@@ -153,6 +153,39 @@ class ReportsIT {
     assertThat(Api.anonymous("http://127.0.0.1:" + port).get("/v1/reports/intervals").status()).isEqualTo(401);
   }
 
+  @Autowired ReportRetention retention;
+
+  @Test
+  void retentionForgetsOldFiguresAndTheCountedEventsOfLongEndedTasksOnly() {
+    String ann = scenario.agent("old", 1);
+    String service = scenario.service("old", List.of(ann), map("acwSeconds", 0));
+    String ended = flow.post("/v1/ExternalTasks", map("serviceUpn", service)).text("id");
+    flow.post("/v1/ExternalTasks/" + ended + "/cancel", map("reason", "old"));
+    String recent = flow.post("/v1/ExternalTasks", map("serviceUpn", service)).text("id");
+    flow.post("/v1/ExternalTasks/" + recent + "/cancel", map("reason", "recent"));
+    String open = flow.post("/v1/ExternalTasks", map("serviceUpn", service)).text("id");
+    feed.feedAll();
+    var longAgo = java.time.OffsetDateTime.now().minusDays(100);
+    jdbc.update("update external_task set terminated_at = ? where id = ?", longAgo, ended);
+    var yearsAgo = java.time.OffsetDateTime.now().minusMonths(30);
+    jdbc.update("insert into report_interval (bucket_start, service_upn, agent_upn, created) values (?, ?, '', 5)", yearsAgo, service);
+    jdbc.update("update report_task set created_at = ? where task_id = ?", yearsAgo, recent);
+
+    var forgotten = retention.forgetOld();
+
+    assertThat(forgotten.intervals()).isEqualTo(1);
+    assertThat(forgotten.tasks()).isEqualTo(1);
+    assertThat(count("select count(*) from task_event where task_id = ?", ended)).isZero();
+    assertThat(count("select count(*) from task_event where task_id = ?", recent)).isPositive();
+    assertThat(count("select count(*) from task_event where task_id = ?", open)).isPositive();
+    assertThat(count("select count(*) from report_task where task_id = ?", ended)).isEqualTo(1);
+    assertThat(count("select count(*) from report_task where task_id = ?", recent)).isZero();
+  }
+
+  private long count(String sql, Object... args) {
+    return jdbc.queryForObject(sql, Long.class, args);
+  }
+
   @Test
   void badParametersAreProblemsNamingTheField() {
     problem(scenario.admin().get("/v1/reports/intervals?bucket=year"), "bucket");
