@@ -32,30 +32,36 @@ class RollupStore {
     this.jdbc = jdbc;
   }
 
-  /** Adds figures to their rows; the caller holds the feed's lock, so no other node writes them meanwhile. */
+  /**
+   * Adds figures to their rows; the caller holds the feed's lock, so no other node writes them
+   * meanwhile. The rows of each interval touched are read in one query.
+   */
   void add(Map<RowKey, Tally> figures) {
+    var stored = new java.util.HashMap<RowKey, Tally>();
+    var buckets = figures.keySet().stream().map(RowKey::bucket).distinct().toList();
+    for (int i = 0; i < buckets.size(); i += 100) {
+      var chunk = buckets.subList(i, Math.min(buckets.size(), i + 100));
+      jdbc.query(
+          SELECT + " where bucket_start in (" + placeholders(chunk.size()) + ")",
+          rs -> {
+            var key = new RowKey(time(rs, "bucket_start"), rs.getString("service_upn"), rs.getString("agent_upn"));
+            if (figures.containsKey(key)) {
+              stored.put(key, Tally.read(rs));
+            }
+          },
+          chunk.stream().map(RollupStore::utc).toArray());
+    }
     var updates = new ArrayList<Object[]>();
     var inserts = new ArrayList<Object[]>();
     for (var entry : figures.entrySet()) {
       RowKey key = entry.getKey();
-      OffsetDateTime bucket = utc(key.bucket());
-      Tally total =
-          jdbc.query(SELECT + " where service_upn = ? and agent_upn = ? and bucket_start = ?", (rs, i) -> Tally.read(rs), key.service(),
-                  key.agent(), bucket)
-              .stream()
-              .findFirst()
-              .orElse(null);
-      var values = new ArrayList<>();
-      if (total == null) {
-        values.addAll(entry.getValue().columnValues());
-        values.addAll(List.of(key.service(), key.agent(), bucket));
-        inserts.add(values.toArray());
-      } else {
+      Tally total = stored.get(key);
+      if (total != null) {
         total.addAll(entry.getValue());
-        values.addAll(total.columnValues());
-        values.addAll(List.of(key.service(), key.agent(), bucket));
-        updates.add(values.toArray());
       }
+      var values = new ArrayList<>((total == null ? entry.getValue() : total).columnValues());
+      values.addAll(List.of(key.service(), key.agent(), utc(key.bucket())));
+      (total == null ? inserts : updates).add(values.toArray());
     }
     if (!updates.isEmpty()) {
       jdbc.batchUpdate(UPDATE, updates);
