@@ -2,9 +2,14 @@ package dev.cumulus.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
+import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -24,13 +29,16 @@ import org.springframework.web.bind.annotation.RestController;
 class ExternalTaskController {
 
   private final TaskIntake intake;
+  private final BulkIntake bulk;
   private final AgentActions agents;
   private final TaskSteering steering;
   private final RoutingInsight insight;
   private final TaskViews views;
 
-  ExternalTaskController(TaskIntake intake, AgentActions agents, TaskSteering steering, RoutingInsight insight, TaskViews views) {
+  ExternalTaskController(
+      TaskIntake intake, BulkIntake bulk, AgentActions agents, TaskSteering steering, RoutingInsight insight, TaskViews views) {
     this.intake = intake;
+    this.bulk = bulk;
     this.agents = agents;
     this.steering = steering;
     this.insight = insight;
@@ -54,6 +62,42 @@ class ExternalTaskController {
       response.header("Idempotent-Replayed", "true");
     }
     return response.body(created.result());
+  }
+
+  /** The body of a bulk create, as the OpenAPI document shows it (the controller reads it item by item). */
+  record BulkCreateRequest(
+      @ArraySchema(minItems = 1, maxItems = 100, arraySchema = @Schema(description = "1 to cumulus.tasks.max-bulk-items (100) tasks"))
+      List<BulkCreateItem> items) {}
+
+  /** An AddExternalTask body and, optionally, its own Idempotency-Key. */
+  @Schema(allOf = AddExternalTaskRequest.class)
+  record BulkCreateItem(
+      @Schema(description = "this item's Idempotency-Key (1 to 255 characters), as the header of a single create", maxLength = 255)
+      String idempotencyKey) {}
+
+  @Operation(
+      operationId = "AddExternalTasks",
+      summary = "Add up to 100 external tasks in one request, one result per item",
+      description = "Each item is created as AddExternalTask would create it, in its own transaction: a refused item (400,"
+          + " 422, 429 at a fair-use limit) creates nothing and leaves the other items alone. Items are created in order.",
+      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
+          required = true, content = @Content(schema = @Schema(implementation = BulkCreateRequest.class))),
+      responses = {
+        @ApiResponse(responseCode = "200", description = "One result per item, in the order of the request: 201 created,"
+            + " 200 replayed (its idempotencyKey answered before), or the refusal's status and problem",
+            content = @Content(schema = @Schema(implementation = BulkCreateResult.class))),
+        @ApiResponse(responseCode = "400", description = "The envelope is unreadable (not JSON, no items, more than the limit,"
+            + " an Idempotency-Key header); nothing was created",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = org.springframework.http.ProblemDetail.class))),
+        @ApiResponse(responseCode = "401", description = "No or wrong credentials or API key",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = org.springframework.http.ProblemDetail.class)))
+      })
+  @PostMapping(path = "/v1/ExternalTasks/bulk", consumes = MediaType.APPLICATION_JSON_VALUE)
+  BulkCreateResult addMany(
+      @RequestBody JsonNode body,
+      // refused when given (each item has its own key), so not offered in the document
+      @io.swagger.v3.oas.annotations.Parameter(hidden = true) @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+    return bulk.create(body, idempotencyKey);
   }
 
   @Operation(operationId = "RemoveExternalTask", summary = "Remove an external task")

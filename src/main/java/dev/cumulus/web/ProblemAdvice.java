@@ -138,18 +138,27 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
   @Override
   protected ResponseEntity<Object> handleHttpMessageNotReadable(
       HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    return api(unreadable(e.getCause(), e.getMessage()), ((ServletWebRequest) request).getRequest());
+  }
+
+  /**
+   * The 400 for a body that Jackson could not read: the field and rule of the cause (a NUL, a key
+   * given twice, trailing tokens, a wrong type), else "not JSON". Public for callers that read parts
+   * of a body themselves, such as the items of a bulk create.
+   */
+  public static ApiException unreadable(Throwable cause, String message) {
     ApiException problem;
-    if (e.getCause() instanceof StrictJson.NulCharacter nul && !nul.getPath().isEmpty()) {
+    if (cause instanceof StrictJson.NulCharacter nul && !nul.getPath().isEmpty()) {
       problem = ApiException.invalid(path(nul.getPath()), "noNul", nul.getOriginalMessage());
-    } else if (e.getCause() instanceof StreamReadException r && r.getOriginalMessage() != null
+    } else if (cause instanceof StreamReadException r && r.getOriginalMessage() != null
         && DUPLICATE.matcher(r.getOriginalMessage()).find()) {
       var m = DUPLICATE.matcher(r.getOriginalMessage());
       m.find();
       problem = ApiException.invalid(m.group(1), "duplicateKey", "is given twice");
-    } else if (e.getCause() instanceof MismatchedInputException m && m.getPath().isEmpty()
+    } else if (cause instanceof MismatchedInputException m && m.getPath().isEmpty()
         && m.getOriginalMessage() != null && m.getOriginalMessage().startsWith("Trailing token")) {
       problem = ApiException.invalid("body", "singleValue", "must be exactly one JSON value, with nothing after it");
-    } else if (e.getCause() instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+    } else if (cause instanceof JsonMappingException m && !m.getPath().isEmpty()) {
       String field = path(m.getPath());
       String rule = m instanceof InvalidFormatException || m instanceof MismatchedInputException ? "type" : "format";
       String expected =
@@ -157,12 +166,12 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
               ? "must be " + describe(mi.getTargetType())
               : "has the wrong format";
       problem = ApiException.invalid(field, rule, expected);
-    } else if (e.getCause() == null || e.getMessage() != null && e.getMessage().contains("Required request body")) {
+    } else if (cause == null || message != null && message.contains("Required request body")) {
       problem = ApiException.invalid("body", "required", "a JSON body is required");
     } else {
       problem = ApiException.invalid("body", "json", "the body is not well-formed JSON");
     }
-    return api(problem, ((ServletWebRequest) request).getRequest());
+    return problem;
   }
 
   @Override

@@ -50,10 +50,13 @@ import org.junit.jupiter.api.Test;
  *   <li>create → offer latency with free agents;
  *   <li>agent frees up → next offer latency with 10,000 queued;
  *   <li>queuePosition read latency with 100,000 queued, and heap used;
- *   <li>whether estimatedWaitSeconds keeps its word (issue 14, {@link EtaScenario}).
+ *   <li>whether estimatedWaitSeconds keeps its word (issue 14, {@link EtaScenario});
+ *   <li>bulk create (issue 13): tasks per second of {@code POST /v1/ExternalTasks/bulk} with
+ *       {@code bench.bulk.size} (100) items, next to one task per {@code POST /v1/ExternalTasks}, the
+ *       same flow clients, with the server CPU, commits and rows per task of each.
  * </ol>
  *
- * Order of the run: (2), (3) with its HTTP diagnostic right after it, (4), (5), (6), (7), (9), then
+ * Order of the run: (2), (3) with its HTTP diagnostic right after it, (4), (5), (6), (7), (9), (10), then
  * (1) (its instances stay in user tasks for ever; the anchors' end, so they run right before the
  * lives), then (8).
  *
@@ -61,7 +64,7 @@ import org.junit.jupiter.api.Test;
  * database), {@code position} only (8), {@code lives} only (2) to (5) and (1), with their judgements
  * (for iterating on the lives and start rates; with {@code -Dbench.scale=quick}, a minute or two per
  * database), {@code latency} only the create → offer and frees up → next offer latencies (after an
- * unjudged AddExternalTask phase that fills the queue). {@code -Dbench.anchor.threads} sets the anchor's threads (default
+ * unjudged AddExternalTask phase that fills the queue), {@code bulk} only (10). {@code -Dbench.anchor.threads} sets the anchor's threads (default
  * {@code bench.agents + bench.creators}, 16).
  *
  * The table goes to standard output and to {@code target/benchmark-results.txt}.

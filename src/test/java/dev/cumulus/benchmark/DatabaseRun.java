@@ -117,6 +117,10 @@ final class DatabaseRun implements AutoCloseable {
       facts();
       report.section(55);
       new EtaScenario(this, http, flow, report, settings.scale()).measure();
+    } else if (settings.phases().equals(List.of("bulk"))) {
+      facts();
+      report.section(24);
+      bulkVersusSingle();
     } else if (settings.phases().equals(List.of("position"))) {
       facts();
       report.section(60);
@@ -145,6 +149,8 @@ final class DatabaseRun implements AutoCloseable {
     freesUpToNextOffer(setup);
     report.section(55);
     new EtaScenario(this, http, flow, report, settings.scale()).measure();
+    report.section(24);
+    bulkVersusSingle();
     // after the Cumulus phases: its instances wait in user tasks for ever (removing them takes minutes);
     // measured first, they would fill ACT_RU_TASK under the Cumulus phases. Before the 100,000-task
     // queue, whose background scans (metrics, repairs) would slow it.
@@ -540,6 +546,68 @@ final class DatabaseRun implements AutoCloseable {
         "  diagnostic: AddExternalTask, " + setup.spreadIntake().size() + " clients each into its own service",
         String.format("%.0f tasks/s", rate.perSecond()));
     report.note("AddExternalTask, one service per client (diagnostic): " + rate.detail());
+  }
+
+  // ---------------------------------------------------------------- bulk create
+
+  /**
+   * Bulk create next to single creates over the same REST path: the same flow clients, each into a
+   * service of the phase (no members, so nothing is offered), first one task per {@code POST
+   * /v1/ExternalTasks}, then {@code bench.bulk.size} per {@code POST /v1/ExternalTasks/bulk}. Both
+   * count created tasks per second; a bulk request counts its items answered 201, and any other item
+   * status is an error.
+   */
+  private void bulkVersusSingle() throws InterruptedException {
+    String singleService = service("single", List.of());
+    String bulkService = service("bulk", List.of());
+    var single = new Load("add-single");
+    var seq = new AtomicLong(3_000_000_000L);
+    for (int i = 0; i < settings.flowClients(); i++) {
+      single.loop(() -> single.count(http.post(flow, "/v1/ExternalTasks", createBody(singleService, seq.incrementAndGet()))));
+    }
+    Load.Rate singleRate = single.measure(settings.warmupSeconds(), settings.measureSeconds());
+
+    int size = settings.bulkSize();
+    var bulk = new Load("add-bulk");
+    for (int i = 0; i < settings.flowClients(); i++) {
+      bulk.loop(
+          () -> {
+            var items = new StringBuilder("{\"items\":[");
+            for (int n = 0; n < size; n++) {
+              items.append(n == 0 ? "" : ",").append(createBody(bulkService, seq.incrementAndGet()));
+            }
+            Reply r = http.post(flow, "/v1/ExternalTasks/bulk", items.append("]}").toString());
+            if (!r.ok()) {
+              bulk.error(r);
+              return;
+            }
+            JsonNode results = BenchHttp.JSON.readTree(r.body()).path("items");
+            long created = 0;
+            for (JsonNode item : results) {
+              if (item.path("status").asInt() == 201) {
+                created++;
+              } else {
+                bulk.error(new Reply(item.path("status").asInt(), item.toString()));
+              }
+            }
+            bulk.done.addAndGet(created);
+          });
+    }
+    Load.Rate bulkRate = bulk.measure(settings.warmupSeconds(), settings.measureSeconds());
+
+    int clients = settings.flowClients();
+    report.info("AddExternalTask, one task per request, " + clients + " clients", String.format("%.0f tasks/s", singleRate.perSecond()));
+    report.info("bulk create, " + size + " tasks per request, " + clients + " clients", String.format("%.0f tasks/s", bulkRate.perSecond()));
+    report.ratioInfo("  bulk / single, tasks per second", bulkRate.perSecond(), singleRate.perSecond(), "/s");
+    report.info("  server CPU per task, single / bulk", singleRate.serverCpuText() + " / " + bulkRate.serverCpuText());
+    if (postgres) {
+      report.info(
+          "  commits and rows written per task, single / bulk",
+          String.format("%.1f, %.1f / %.1f, %.1f", singleRate.database().commitsPerOperation(), singleRate.database().rowsPerOperation(),
+              bulkRate.database().commitsPerOperation(), bulkRate.database().rowsPerOperation()));
+    }
+    report.note("AddExternalTask, one per request (bulk phase): " + singleRate.detail());
+    report.note("bulk create, " + size + " per request: " + bulkRate.detail());
   }
 
   // ---------------------------------------------------------------- 3. full lives

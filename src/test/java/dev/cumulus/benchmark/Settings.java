@@ -30,6 +30,7 @@ record Settings(
     int reads,
     int readsSeconds,
     int quietReads,
+    int bulkSize,
     boolean diagnostics) {
 
   static Settings fromSystemProperties() {
@@ -38,7 +39,8 @@ record Settings(
         quick ? "quick" : "full",
         Arrays.stream(System.getProperty("bench.databases", "h2,postgres").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
         // all; eta: only the ETA scenario of issue 14; position: only the position read; lives: the anchor,
-        // full lives on one service and over four, the raw start rate and AddExternalTask (CumulusBenchmark)
+        // full lives on one service and over four, the raw start rate and AddExternalTask; bulk: bulk create
+        // next to single creates (CumulusBenchmark)
         List.of(System.getProperty("bench.phases", "all").trim().toLowerCase()),
         integer("bench.warmup", quick ? 5 : 20),
         integer("bench.measure", quick ? 5 : 25),
@@ -59,6 +61,8 @@ record Settings(
         integer("bench.reads", quick ? 300 : 500),
         integer("bench.reads.seconds", quick ? 15 : 30),
         integer("bench.reads.quiet", quick ? 3 : 10),
+        // items per bulk create (the API's default limit, cumulus.tasks.max-bulk-items)
+        integer("bench.bulk.size", 100),
         !"false".equalsIgnoreCase(System.getProperty("bench.diagnostics", "true")));
   }
 
@@ -71,8 +75,8 @@ record Settings(
   public String toString() {
     return String.format(
         "phases " + String.join(",", phases) + "; scale %s: rate phases %d s warm-up + %d s measured; latency %d s + %d s; %d raw threads, %d anchor threads, %d flow clients,"
-            + " %d agents with %d creators; frees-up %d + %d repetitions with %,d queued; position reads %d + %d (API reads ≤ %d s) with %,d queued; diagnostics %s",
+            + " %d agents with %d creators; frees-up %d + %d repetitions with %,d queued; position reads %d + %d (API reads ≤ %d s) with %,d queued; bulk creates of %d; diagnostics %s",
         scale, warmupSeconds, measureSeconds, latencyWarmupSeconds, latencyMeasureSeconds, rawThreads, anchorThreads, flowClients, agents,
-        creators, freesWarmup, frees, queued, readsWarmup, reads, readsSeconds, deepQueue, diagnostics ? "on" : "off");
+        creators, freesWarmup, frees, queued, readsWarmup, reads, readsSeconds, deepQueue, bulkSize, diagnostics ? "on" : "off");
   }
 }

@@ -1,31 +1,26 @@
 package dev.cumulus.connector;
 
+import static dev.cumulus.connector.ContractReplay.assertProblem;
+import static dev.cumulus.connector.ContractReplay.assertRequestValidAndStatus;
+import static dev.cumulus.connector.ContractReplay.assertResponseConforms;
+import static dev.cumulus.connector.ContractReplay.describe;
+import static dev.cumulus.connector.ContractReplay.errors;
+import static dev.cumulus.connector.ContractReplay.field;
+import static dev.cumulus.connector.ContractReplay.keys;
+import static dev.cumulus.connector.ContractReplay.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.atlassian.oai.validator.OpenApiInteractionValidator;
-import com.atlassian.oai.validator.model.Request;
-import com.atlassian.oai.validator.model.SimpleRequest;
-import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cumulus.connector.ContractReplay.Exchange;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,39 +50,27 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class ConnectorContractIT {
 
   private static final String SPEC = "/connector/luware-nimbus.apiDefinition.swagger.json";
-  private static final String API_KEY = dev.cumulus.support.Api.FLOW_KEY;
   private static final String SUPPORT = "support@contoso.com";
   private static final String SALES = "sales@contoso.com";
   private static final String HOOK_URL = "http://127.0.0.1:9/hook";
-  private static final String JSON = "application/json";
-  private static final String PROBLEM_JSON = "application/problem+json";
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
-
-  private static OpenApiInteractionValidator validator;
-  private static JsonNode spec;
+  private static ContractReplay contract;
 
   @LocalServerPort int port;
 
   @BeforeAll
   static void loadContract() throws IOException {
-    try (InputStream in = ConnectorContractIT.class.getResourceAsStream(SPEC)) {
-      assertThat(in).as("classpath resource %s", SPEC).isNotNull();
-      spec = MAPPER.readTree(in);
-    }
-    assertThat(spec.path("swagger").asText()).isEqualTo("2.0");
-    validator =
-        OpenApiInteractionValidator.createForSpecificationUrl(ConnectorContractIT.class.getResource(SPEC).toString())
-            .withLevelResolver(
-                LevelResolver.create()
-                    // the file says OAuth2 (Entra ID); Cumulus authenticates flows with X-API-Key
-                    .withLevel("validation.request.security.missing", ValidationReport.Level.IGNORE)
-                    .withLevel("validation.request.security.invalid", ValidationReport.Level.IGNORE)
-                    .withLevel("validation.request.parameter.header.unexpected", ValidationReport.Level.IGNORE)
-                    .build())
-            .build();
+    contract =
+        ContractReplay.of(
+            ConnectorContractIT.class.getResource(SPEC),
+            LevelResolver.create()
+                // the file says OAuth2 (Entra ID); Cumulus authenticates flows with X-API-Key
+                .withLevel("validation.request.security.missing", ValidationReport.Level.IGNORE)
+                .withLevel("validation.request.security.invalid", ValidationReport.Level.IGNORE)
+                .withLevel("validation.request.parameter.header.unexpected", ValidationReport.Level.IGNORE)
+                .build(),
+            "X-API-Key",
+            dev.cumulus.support.Api.FLOW_KEY);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -378,126 +361,21 @@ class ConnectorContractIT {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // HTTP and validation
-
-  /** One call: what was sent and received, and the validator's verdict on each side. */
-  record Exchange(
-      String operation, HttpResponse<String> response, ValidationReport requestReport, ValidationReport responseReport) {
-
-    int status() {
-      return response.statusCode();
-    }
-
-    String body() {
-      return response.body();
-    }
-
-    Optional<String> header(String name) {
-      return response.headers().firstValue(name);
-    }
-
-    JsonNode json() throws IOException {
-      return MAPPER.readTree(body());
-    }
-  }
+  // HTTP and validation (ContractReplay)
 
   private Exchange call(String method, String path, Object body) throws Exception {
-    String json = body == null ? null : MAPPER.writeValueAsString(body);
-    HttpResponse<String> response = send(method, URI.create(base() + path), json);
-
-    var request = new SimpleRequest.Builder(Request.Method.valueOf(method), path).withHeader("X-API-Key", API_KEY).withAccept(JSON);
-    if (json != null) {
-      request.withContentType(JSON).withBody(json);
-    }
-    var received = SimpleResponse.Builder.status(response.statusCode());
-    response.headers().map().forEach(received::withHeader);
-    if (!response.body().isEmpty()) {
-      received.withBody(response.body());
-    }
-    ValidationReport requestReport = validator.validateRequest(request.build());
-    ValidationReport responseReport = validator.validateResponse(path, Request.Method.valueOf(method), received.build());
-    return new Exchange(method + " " + path, response, requestReport, responseReport);
+    return contract.on(port).call(method, path, body);
   }
 
   private HttpResponse<String> send(String method, URI uri, String json) throws Exception {
-    var request =
-        HttpRequest.newBuilder(uri)
-            .timeout(Duration.ofSeconds(30))
-            .header("X-API-Key", API_KEY)
-            .header("Accept", JSON);
-    if (json != null) {
-      request.header("Content-Type", JSON).method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-    } else {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    return contract.on(port).send(method, uri, json);
   }
 
   private String base() {
-    return "http://localhost:" + port;
-  }
-
-  /** The request is valid under the file and the status is the file's success status. */
-  private static void assertRequestValidAndStatus(Exchange ex, String operationId, int successStatus) {
-    assertThat(describe(errors(ex.requestReport())))
-        .as("%s (%s): validator errors in the request", operationId, ex.operation())
-        .isEmpty();
-    assertThat(ex.status())
-        .as("%s (%s): status; body: %s", operationId, ex.operation(), ex.body())
-        .isEqualTo(successStatus);
-  }
-
-  /** The response (status, content type, headers, body) is what the file declares. */
-  private static void assertResponseConforms(Exchange ex, String operationId) {
-    assertThat(describe(errors(ex.responseReport())))
-        .as("%s (%s): validator errors in the %d response %s", operationId, ex.operation(), ex.status(), ex.body())
-        .isEmpty();
-  }
-
-  private static void assertProblem(Exchange ex) throws IOException {
-    assertThat(ex.header("Content-Type")).as("Content-Type").hasValueSatisfying(ct -> assertThat(ct).startsWith(PROBLEM_JSON));
-    assertThat(ex.json().path("status").asInt()).isEqualTo(ex.status());
-    assertThat(ex.json().path("errors").isArray()).as("errors in %s", ex.body()).isTrue();
-    assertThat(ex.json().path("errors")).isNotEmpty();
-  }
-
-  private static List<ValidationReport.Message> errors(ValidationReport report) {
-    return report.getMessages().stream().filter(m -> m.getLevel() == ValidationReport.Level.ERROR).toList();
-  }
-
-  private static List<String> keys(ValidationReport report) {
-    return keys(report.getMessages());
-  }
-
-  private static List<String> keys(List<ValidationReport.Message> messages) {
-    return messages.stream().map(ValidationReport.Message::getKey).toList();
-  }
-
-  private static List<String> describe(List<ValidationReport.Message> messages) {
-    return messages.stream()
-        .map(m -> m.getKey() + ": " + m.getMessage() + (m.getAdditionalInfo().isEmpty() ? "" : " " + m.getAdditionalInfo()))
-        .collect(Collectors.toList());
-  }
-
-  private static List<String> strings(JsonNode array) {
-    assertThat(array.isArray()).as("array expected: %s", array).isTrue();
-    List<String> values = new ArrayList<>();
-    array.forEach(n -> values.add(n.asText()));
-    return values;
-  }
-
-  private static List<String> field(JsonNode array, String name) {
-    assertThat(array.isArray()).as("array expected: %s", array).isTrue();
-    List<String> values = new ArrayList<>();
-    array.forEach(n -> values.add(n.hasNonNull(name) ? n.get(name).asText() : null));
-    return values;
+    return contract.on(port).base();
   }
 
   private static Set<String> specProperties(String definition) {
-    JsonNode properties = spec.path("definitions").path(definition).path("properties");
-    assertThat(properties.isObject()).as("definition %s in the file", definition).isTrue();
-    Set<String> names = new TreeSet<>();
-    properties.fieldNames().forEachRemaining(names::add);
-    return names;
+    return contract.specProperties(definition);
   }
 }
