@@ -13,6 +13,7 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +77,10 @@ class CumulusBenchmark {
   @Test
   void benchmark() throws Exception {
     Settings settings = Settings.fromSystemProperties();
+    if (settings.phases().equals(List.of("reports"))) {
+      log("Cumulus benchmark: skipped (-Dbench.phases=reports runs ReportsBenchmark only)");
+      return;
+    }
     var reports = new ArrayList<Report>();
     log("settings: " + settings);
     for (String database : settings.databases()) {
@@ -130,7 +135,7 @@ class CumulusBenchmark {
   }
 
   /** The benchmark's database holds 100,000+ tasks: drop it (a server given by the environment keeps no litter). */
-  private static void drop(PostgresServer.Database db) {
+  static void drop(PostgresServer.Database db) {
     String url = db.url();
     int slash = url.lastIndexOf('/');
     int query = url.indexOf('?', slash);
