@@ -12,6 +12,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.atlassian.oai.validator.report.LevelResolver;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cumulus.connector.ContractReplay.Exchange;
+import dev.cumulus.reports.Bucket;
+import dev.cumulus.reports.DurationFigures;
+import dev.cumulus.reports.Report;
+import dev.cumulus.reports.ReportFeed;
+import dev.cumulus.reports.ReportRow;
+import dev.cumulus.reports.TaskRecord;
+import dev.cumulus.support.Scenario;
 import io.swagger.parser.SwaggerParser;
 import io.swagger.parser.util.SwaggerDeserializationResult;
 import java.io.IOException;
@@ -19,18 +26,23 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -49,7 +61,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
       // its webhook receiver listens on loopback: allowed by name, as docs/api.md ("Webhooks") says to
       "cumulus.webhooks.allowed-hosts=127.0.0.1",
       "cumulus.demo.enabled=true",
-      "camunda.bpm.job-execution.enabled=false", "cumulus.distribution.timers-enabled=false"
+      "camunda.bpm.job-execution.enabled=false", "cumulus.distribution.timers-enabled=false",
+      // the reports' replay feeds when it says so: a scheduled feed holding the cursor would make its
+      // feedAll() skip, and the report could be read before that batch commits
+      "cumulus.reports.feed-enabled=false"
     })
 class CumulusConnectorIT {
 
@@ -71,6 +86,7 @@ class CumulusConnectorIT {
   private static final Set<String> replayed = new ConcurrentSkipListSet<>();
 
   @LocalServerPort int port;
+  @Autowired ReportFeed feed;
 
   @BeforeAll
   static void loadDefinition() throws IOException {
@@ -160,7 +176,9 @@ class CumulusConnectorIT {
         .isEqualTo("GetExternalTasksDistributionPriorities");
     assertThat(lookup(parameter(spec, "ListExternalTasks", "serviceUpn"))).isEqualTo("GetExternalTasksServices");
     assertThat(lookup(parameter(spec, "PreviewRouting", "serviceUpn"))).isEqualTo("GetExternalTasksServices");
-    assertThat(dynamic).as("dynamic values found").hasSizeGreaterThanOrEqualTo(7);
+    assertThat(lookup(parameter(spec, "GetServiceReport", "service"))).isEqualTo("GetExternalTasksServices");
+    assertThat(lookup(parameter(spec, "GetTaskHistory", "service"))).isEqualTo("GetExternalTasksServices");
+    assertThat(dynamic).as("dynamic values found").hasSizeGreaterThanOrEqualTo(9);
   }
 
   @Test
@@ -283,6 +301,97 @@ class CumulusConnectorIT {
   }
 
   @Test
+  void theReportsOperationsDeclareEveryFieldOfTheirAnswers() {
+    // the replay below refuses an answer field the file does not name, but not one the file names
+    // and the answer left out (nulls are not written): a field added to a record must come here too
+    assertThat(connector.specProperties("ServiceReport")).isEqualTo(components(Report.class));
+    assertThat(connector.specProperties("ReportRow")).isEqualTo(components(ReportRow.class));
+    assertThat(connector.specProperties("DurationFigures")).isEqualTo(components(DurationFigures.class));
+    assertThat(connector.specProperties("TaskRecord")).isEqualTo(components(TaskRecord.class));
+
+    JsonNode spec = connector.spec();
+    Set<String> buckets = Arrays.stream(Bucket.values()).map(Enum::name).collect(Collectors.toSet());
+    assertThat(strings(parameter(spec, "GetServiceReport", "bucket").path("enum"))).containsExactlyInAnyOrderElementsOf(buckets);
+    assertThat(strings(spec.at("/definitions/ServiceReport/properties/bucket/enum"))).containsExactlyInAnyOrderElementsOf(buckets);
+    // agents' figures answer 403 to an API key: the grouping is no parameter of the flow's report
+    assertThat(field(operations(spec).get("GetServiceReport").path("parameters"), "name"))
+        .containsExactly("from", "to", "bucket", "service", "zone");
+    assertThat(field(operations(spec).get("GetTaskHistory").path("parameters"), "name")).containsExactly("from", "to", "service", "zone");
+    for (String id : List.of("GetServiceReport", "GetTaskHistory")) {
+      assertThat(strings(operations(spec).get(id).path("tags"))).as(id).containsExactly("Reports");
+    }
+  }
+
+  @Test
+  void serviceFiguresAndTaskHistoryOfAHandledAndARemovedTask() throws Exception {
+    // given a service of its own (nobody else's tasks in its figures) and one agent on duty
+    var scenario = new Scenario(connector.on(port).base());
+    String agent = scenario.agent("rita", 1);
+    String service = scenario.service("reports", List.of(agent), Map.of("acwSeconds", 0, "serviceLevelSeconds", 120));
+    scenario.available(agent);
+    Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    String handled = replay("POST", "/v1/ExternalTasks", Map.of("serviceUpn", service, "customerIdentifier", "CUST-2001"), "AddExternalTask", 200)
+        .json().path("id").asText();
+    assertThat(scenario.as(agent).post("/v1/ExternalTasks/" + handled + "/accept", null).status()).isEqualTo(200);
+    assertThat(scenario.as(agent).post("/v1/ExternalTasks/" + handled + "/complete", null).status()).isEqualTo(200);
+    String removed = replay("POST", "/v1/ExternalTasks", Map.of("serviceUpn", service), "AddExternalTask", 200).json().path("id").asText();
+    replay("DELETE", "/v1/ExternalTasks/" + removed + "?reason=duplicate", null, "RemoveExternalTask", 200);
+    assertThat(feed.feedAll()).as("events counted").isPositive();
+
+    // when the flow reads the figures per day since yesterday (a date), up to an hour from now (a date-time)
+    String yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1).toString();
+    String later = started.plus(1, ChronoUnit.HOURS).toString();
+    JsonNode report =
+        replay("GET", "/v1/reports/intervals?from=" + yesterday + "&to=" + later + "&bucket=day&service=" + service + "&zone=UTC", null,
+            "GetServiceReport", 200).json();
+
+    // then a row per day for the service, yesterday's empty, and the figures of the two tasks
+    assertThat(report.path("bucket").asText()).isEqualTo("day");
+    assertThat(report.path("by").asText()).isEqualTo("service");
+    JsonNode rows = report.path("rows");
+    assertThat(rows.size()).as("rows %s", rows).isGreaterThanOrEqualTo(2);
+    assertThat(field(rows, "serviceUpn")).containsOnly(service);
+    assertThat(field(rows, "agentUpn")).containsOnlyNulls();
+    assertThat(rows.get(0).path("created").asLong()).as("yesterday").isZero();
+    assertThat(sum(rows, "created")).isEqualTo(2);
+    assertThat(sum(rows, "offered")).isEqualTo(2);
+    assertThat(sum(rows, "accepted")).isEqualTo(1);
+    assertThat(sum(rows, "acceptedWithinTarget")).isEqualTo(1);
+    assertThat(sum(rows, "completed")).isEqualTo(1);
+    assertThat(sum(rows, "cancelled")).isEqualTo(1);
+    assertThat(sum(rows, "cancelledByFlow")).isEqualTo(1);
+    assertThat(sum(rows, "abandoned")).isEqualTo(1);
+    assertThat(sum(rows, "waiting", "count")).isEqualTo(1);
+    assertThat(sum(rows, "handling", "count")).isEqualTo(1);
+    assertThat(sum(rows, "afterWork", "count")).as("no after-work time").isZero();
+    for (JsonNode row : rows) {
+      assertThat(row.path("serviceLevelTargetSeconds").asInt()).isEqualTo(120);
+      long waitEnded = row.path("accepted").asLong() + row.path("abandoned").asLong();
+      assertThat(row.has("serviceLevel")).as("service level in %s", row).isEqualTo(waitEnded > 0);
+      if (waitEnded > 0) {
+        assertThat(row.path("serviceLevel").asDouble()).isEqualTo((double) row.path("acceptedWithinTarget").asLong() / waitEnded);
+      }
+      assertThat(row.path("waiting").has("p90")).isEqualTo(row.path("waiting").path("count").asLong() > 0);
+    }
+
+    // and the task history: both tasks, oldest first
+    JsonNode history = replay("GET", "/v1/reports/tasks?from=" + started.minus(1, ChronoUnit.MINUTES) + "&service=" + service + "&zone=UTC",
+        null, "GetTaskHistory", 200).json();
+    assertThat(field(history, "taskId")).containsExactly(handled, removed);
+    JsonNode first = history.get(0);
+    assertThat(first.path("agentUpn").asText()).isEqualTo(agent);
+    assertThat(first.path("customerIdentifier").asText()).isEqualTo("CUST-2001");
+    assertThat(first.path("outcome").asText()).isEqualTo("Handled");
+    assertThat(first.path("offers").asInt()).isEqualTo(1);
+    assertThat(first.has("acceptedAt") && first.has("handledAt") && first.has("waitingSeconds") && first.has("handlingSeconds")).as(first.toString())
+        .isTrue();
+    JsonNode second = history.get(1);
+    assertThat(second.path("outcome").asText()).isEqualTo("Cancelled");
+    assertThat(second.path("cancelledBy").asText()).isEqualTo("flow");
+    assertThat(second.has("agentUpn")).isFalse();
+  }
+
+  @Test
   void registerAndDeleteTheTaskTrigger() throws Exception {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("services", List.of(SUPPORT));
@@ -326,6 +435,22 @@ class CumulusConnectorIT {
     task.put("title", "Call back about order A-1001");
     task.put("description", "The customer asked for a call back");
     return task;
+  }
+
+  private static Set<String> components(Class<? extends Record> type) {
+    return Arrays.stream(type.getRecordComponents()).map(c -> c.getName()).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static long sum(JsonNode rows, String... path) {
+    long total = 0;
+    for (JsonNode row : rows) {
+      JsonNode value = row;
+      for (String name : path) {
+        value = value.path(name);
+      }
+      total += value.asLong();
+    }
+    return total;
   }
 
   private static Map<String, JsonNode> operations(JsonNode spec) {

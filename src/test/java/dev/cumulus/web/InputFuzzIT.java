@@ -94,6 +94,10 @@ class InputFuzzIT {
             "serviceUpn", service, "customerIdentifier", "c-1", "distributionPriority", "High", "title", "t", "description", "d",
             "expiresAt", "2030-01-01T00:00:00Z", "customContextParameters", List.of(map("name", "n", "value", "v")),
             "preferredUsers", List.of(map("upn", agent, "priority", 1)), "customer", map("firstName", "A", "lastName", "B"))),
+        new Endpoint("bulk", "POST", "/v1/ExternalTasks/bulk", "flow", () -> map("items", List.of(
+            map("serviceUpn", service, "customerIdentifier", "c-2", "distributionPriority", "Low", "title", "b", "idempotencyKey", "fuzz-bulk",
+                "customContextParameters", List.of(map("name", "n", "value", "v")), "preferredUsers", List.of(map("upn", agent, "priority", 2))),
+            map("serviceUpn", service, "title", "bulk")))),
         new Endpoint("patch", "PATCH", "/v1/ExternalTasks/" + task, "flow", () -> map(
             "distributionPriority", "Low", "expiresAt", "2031-01-01T00:00:00Z", "preferredUsers", List.of(map("upn", agent)))),
         new Endpoint("updateTask", "PUT", "/v1/tasks/" + task, "flow", () -> map(
@@ -132,6 +136,7 @@ class InputFuzzIT {
     var byStatus = new TreeMap<Integer, Integer>();
     var failures = new ArrayList<String>();
     int refused = 0;
+    var bulk = new TreeMap<String, Integer>();
     long started = System.nanoTime();
     Map<String, String> before = snapshot();
     for (int i = 0; i < count; i++) {
@@ -144,8 +149,24 @@ class InputFuzzIT {
       String what = "#" + i + " " + endpoint.name() + " [" + shot.mutation() + "] " + shot.method() + " " + shot.path() + " -> " + status;
       if (status >= 500) {
         failures.add(what + " 5xx: " + response.body());
+      } else if (endpoint.name().equals("bulk") && status == 200) {
+        // accepted as a whole: its created items wrote, as they may; a refused item writes nothing
+        var answer = JSON.readTree(response.body());
+        answer.path("items").forEach(item -> {
+          bulk.merge(item.path("status").asInt() < 300 ? "items accepted" : "items refused", 1, Integer::sum);
+          if (item.path("status").asInt() >= 500) {
+            failures.add(what + " item " + item.path("index").asInt() + " 5xx: " + abbreviate(item.toString()));
+          }
+        });
+        var changed = changedTables(before, after);
+        if (answer.path("created").asInt() == 0 && !changed.isEmpty()) {
+          failures.add(what + " created no item but changed " + changed + ": " + abbreviate(response.body()));
+        }
       } else if (status >= 400) {
         refused++;
+        if (endpoint.name().equals("bulk")) {
+          bulk.merge("requests refused", 1, Integer::sum);
+        }
         String type = response.headers().firstValue("Content-Type").orElse("");
         if (!type.startsWith("application/problem+json")) {
           failures.add(what + " Content-Type " + type + ": " + abbreviate(response.body()));
@@ -160,9 +181,14 @@ class InputFuzzIT {
     System.out.printf("InputFuzzIT: %d requests in %.1f s, by status %s, refused %d, 5xx %d, failures %d%n",
         count, (System.nanoTime() - started) / 1e9, byStatus, refused, byStatus.tailMap(500).values().stream().mapToInt(n -> n).sum(),
         failures.size());
+    System.out.println("InputFuzzIT: bulk create " + bulk);
     failures.stream().limit(30).forEach(f -> System.out.println("  " + f));
     assertThat(failures).as("seed " + seed).isEmpty();
     assertThat(refused).as("refused requests").isGreaterThanOrEqualTo(500);
+    if (count >= 600) {
+      // the bulk checks did run: whole requests refused, and answers with both kinds of item
+      assertThat(bulk).as("bulk create").containsKeys("requests refused", "items accepted", "items refused");
+    }
   }
 
   private Shot mutate(Endpoint endpoint, Random random) {
@@ -227,6 +253,13 @@ class InputFuzzIT {
         workflow = false;
       }
       default -> {
+        if (endpoint.name().equals("bulk") && kind >= 11) {
+          // the envelope's one field gets the generic wrong values above; these reach into the items
+          Map.Entry<String, Map<String, Object>> wrong = wrongBulk(valid, random);
+          mutation = wrong.getKey();
+          body = write(wrong.getValue());
+          break;
+        }
         String field = pick(random, valid.keySet().toArray(String[]::new));
         Object wrong = wrongValue(valid.get(field), random);
         mutation = "field " + field + " = " + abbreviate(String.valueOf(write(wrong)));
@@ -247,6 +280,37 @@ class InputFuzzIT {
       headers.put("Content-Type", contentType);
     }
     return new Shot(method, path, headers, body, mutation);
+  }
+
+  /** A bulk create's body with its envelope or one of its items made wrong, and what was done to it. */
+  private static Map.Entry<String, Map<String, Object>> wrongBulk(Map<String, Object> valid, Random random) {
+    @SuppressWarnings("unchecked")
+    var items = new ArrayList<Object>((List<Object>) valid.get("items"));
+    int index = random.nextInt(items.size());
+    @SuppressWarnings("unchecked")
+    var item = new LinkedHashMap<String, Object>((Map<String, Object>) items.get(index));
+    return switch (random.nextInt(6)) {
+      case 0 -> Map.entry("items over the limit", map("items", java.util.Collections.nCopies(101, items.get(1))));
+      case 1 -> Map.entry("no items, another field", map(pick(random, "item", "Items", "tasks"), items));
+      case 2 -> {
+        Object notAnObject = pick(random, "x", 5, List.of(item), "");
+        items.set(index, notAnObject);
+        yield Map.entry("items[" + index + "] = " + abbreviate(write(notAnObject)), map("items", items));
+      }
+      case 3 -> {
+        String field = pick(random, item.keySet().toArray(String[]::new));
+        item.remove(field);
+        items.set(index, item);
+        yield Map.entry("items[" + index + "] without " + field, map("items", items));
+      }
+      default -> {
+        String field = pick(random, "idempotencyKey", "serviceUpn", "distributionPriority", "preferredUsers", "expiresAt", "customer");
+        Object wrong = wrongValue(item.getOrDefault(field, "2030-01-01T00:00:00Z"), random);
+        item.put(field, wrong);
+        items.set(index, item);
+        yield Map.entry("items[" + index + "]." + field + " = " + abbreviate(write(wrong)), map("items", items));
+      }
+    };
   }
 
   /** A wrong value for a field that had {@code valid}: the wrong type, a NUL, an edge of a range. */
