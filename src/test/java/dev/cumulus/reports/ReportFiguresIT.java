@@ -10,6 +10,8 @@ import org.springframework.boot.test.context.SpringBootTest;
       "cumulus.demo.enabled=false",
       "camunda.bpm.job-execution.enabled=false", "cumulus.distribution.timers-enabled=false",
       "cumulus.reports.feed-enabled=false",
+      // the generated tasks have no process instances: no sweeper or repair may act on them
+      "cumulus.distribution.sweep-interval=PT1H", "cumulus.distribution.repair-interval=PT1H",
       // small batches: a wave is read in several, and late rows fall between them
       "cumulus.reports.feed-batch=40"
     })

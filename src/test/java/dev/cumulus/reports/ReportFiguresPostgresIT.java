@@ -14,6 +14,8 @@ import org.springframework.test.context.DynamicPropertySource;
       "cumulus.demo.enabled=false",
       "camunda.bpm.job-execution.enabled=false", "cumulus.distribution.timers-enabled=false",
       "cumulus.reports.feed-enabled=false",
+      // the generated tasks have no process instances: no sweeper or repair may act on them
+      "cumulus.distribution.sweep-interval=PT1H", "cumulus.distribution.repair-interval=PT1H",
       "cumulus.reports.feed-batch=40"
     })
 class ReportFiguresPostgresIT extends ReportFiguresProperty {

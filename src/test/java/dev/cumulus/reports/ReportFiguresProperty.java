@@ -132,7 +132,7 @@ abstract class ReportFiguresProperty {
         upn, java.util.UUID.randomUUID().toString(), upn, now, now, target));
     world.createdIn.forEach((task, service) -> jdbc.update(
         "insert into external_task (id, service_upn, state, distribution_priority, customer_identifier, preferred_users, created_at,"
-            + " expires_at, created_by) values (?, ?, 'Queued', 'Normal', ?, '[]', ?, ?, 'flow:it')",
+            + " expires_at, created_by) values (?, ?, 'Completed', 'Normal', ?, '[]', ?, ?, 'flow:it')",
         task, service, world.customers.get(task), now, now.plusDays(1)));
   }
 
