@@ -86,7 +86,7 @@ public class Reports {
         };
     rollups.read(from, to, agentRows, services, agents, (key, tally) -> add.accept(Map.entry(key, tally)));
     if (request.by() == Grouping.agent) {
-      openPresence(from, to, agents, add);
+      openPresence(from, to, agents).entrySet().forEach(add);
     }
     Map<String, Integer> targets = feed.targets();
     var rows = new ArrayList<ReportRow>();
@@ -121,19 +121,21 @@ public class Reports {
     history.stream(from, to, narrow(scope.services(), services), fact -> each.accept(TaskRecord.of(fact)));
   }
 
-  /** Presence spans still open count up to now (within the range). */
-  private void openPresence(Instant from, Instant to, Collection<String> agents, Consumer<Map.Entry<RowKey, Tally>> add) {
+  /**
+   * The rows of the presence spans still open, counted up to now: from {@code from} (null: their
+   * start) to {@code to} (null: now).
+   */
+  Map<RowKey, Tally> openPresence(Instant from, Instant to, Collection<String> agents) {
     Instant now = clock.instant();
-    Instant end = now.isBefore(to) ? now : to;
+    Instant end = to == null || now.isBefore(to) ? now : to;
+    var rows = new HashMap<RowKey, Tally>();
     for (RollupStore.Span span : rollups.presences(agents)) {
-      Instant start = span.since().isAfter(from) ? span.since() : from;
-      if (!end.isAfter(start)) {
-        continue;
+      Instant start = from == null || span.since().isAfter(from) ? span.since() : from;
+      if (end.isAfter(start)) {
+        EventCounting.presence(span.agent(), span.presence(), start, end, key -> rows.computeIfAbsent(key, k -> new Tally()));
       }
-      var spanRows = new HashMap<RowKey, Tally>();
-      EventCounting.presence(span.agent(), span.presence(), start, end, key -> spanRows.computeIfAbsent(key, k -> new Tally()));
-      spanRows.entrySet().forEach(add);
     }
+    return rows;
   }
 
   private static Group group(Grouping by, RowKey key) {

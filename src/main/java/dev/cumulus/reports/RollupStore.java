@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -94,6 +95,40 @@ class RollupStore {
     jdbc.query(sql.toString(), rs -> {
       each.accept(new RowKey(time(rs, "bucket_start"), rs.getString("service_upn"), rs.getString("agent_upn")), Tally.read(rs));
     }, args.toArray());
+  }
+
+  /**
+   * The service rows, or the agent rows (agent in a service, and presence rows: service ""), in the
+   * order of their intervals (not within one), handed to {@code each} until it answers false; the
+   * database sends them a fetch at a time. True when every row was handed over.
+   */
+  boolean scan(TimeRange time, boolean agentRows, Collection<String> services, Collection<String> agents, BiPredicate<RowKey, Tally> each) {
+    var args = new ArrayList<Object>();
+    String where = where(time, agentRows, services, agents, args);
+    if (where == null) {
+      return true;
+    }
+    return Scans.inOrder(jdbc, SELECT + where + " order by bucket_start", args, rs ->
+        each.test(new RowKey(time(rs, "bucket_start"), rs.getString("service_upn"), rs.getString("agent_upn")), Tally.read(rs)));
+  }
+
+  /** How many rows {@link #scan} would hand over. */
+  long count(TimeRange time, boolean agentRows, Collection<String> services, Collection<String> agents) {
+    var args = new ArrayList<Object>();
+    String where = where(time, agentRows, services, agents, args);
+    return where == null ? 0 : jdbc.queryForObject("select count(*) from report_interval" + where, Long.class, args.toArray());
+  }
+
+  /** The where clause of service or agent rows (services and agents null: any; empty: none), or null when none can match. */
+  private static String where(TimeRange time, boolean agentRows, Collection<String> services, Collection<String> agents, List<Object> args) {
+    if (services != null && services.isEmpty() || agents != null && agents.isEmpty() || time.isEmpty()) {
+      return null;
+    }
+    var sql = new StringBuilder(agentRows ? " where agent_upn <> ''" : " where agent_upn = ''");
+    time.where("bucket_start", sql, args);
+    Scans.in("agent_upn", agents, sql, args);
+    Scans.in("service_upn", services, sql, args);
+    return sql.toString();
   }
 
   /** Each agent's presence span that has not ended yet. */

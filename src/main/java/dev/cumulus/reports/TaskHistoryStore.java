@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -91,6 +92,35 @@ class TaskHistoryStore {
     streaming.query(sql.toString(), rs -> {
       each.accept(read(rs));
     }, args.toArray());
+  }
+
+  /**
+   * The tasks created in the range (services and agents null: any; empty: none), in the order of
+   * their creation (not within one moment), handed to {@code each} until it answers false.
+   */
+  void scan(TimeRange time, Collection<String> services, Collection<String> agents, Predicate<TaskFact> each) {
+    var args = new ArrayList<Object>();
+    String where = where(time, services, agents, args);
+    if (where != null) {
+      Scans.inOrder(jdbc, "select " + COLUMNS + " from report_task" + where + " order by created_at", args, rs -> each.test(read(rs)));
+    }
+  }
+
+  long count(TimeRange time, Collection<String> services, Collection<String> agents) {
+    var args = new ArrayList<Object>();
+    String where = where(time, services, agents, args);
+    return where == null ? 0 : jdbc.queryForObject("select count(*) from report_task" + where, Long.class, args.toArray());
+  }
+
+  private static String where(TimeRange time, Collection<String> services, Collection<String> agents, List<Object> args) {
+    if (services != null && services.isEmpty() || agents != null && agents.isEmpty() || time.isEmpty()) {
+      return null;
+    }
+    var sql = new StringBuilder(" where created_at is not null");
+    time.where("created_at", sql, args);
+    Scans.in("service_upn", services, sql, args);
+    Scans.in("agent_upn", agents, sql, args);
+    return sql.toString();
   }
 
   int forgetCreatedBefore(Instant before) {
