@@ -36,14 +36,14 @@ final class EventCounting {
         }
         for (String user : users) {
           svc.add(Count.offered);
-          rows.of(RowKey.agent(e.at(), service, user)).add(Count.offered);
+          agentRow(rows, e.at(), service, user).add(Count.offered);
         }
         fact.offers += users.size();
         fact.firstOfferedAt = TaskFact.earliest(fact.firstOfferedAt, e.at());
       }
       case "Accepted" -> {
         String user = e.users().isEmpty() ? e.actor() : e.users().get(0);
-        Tally agent = rows.of(RowKey.agent(e.at(), service, user));
+        Tally agent = agentRow(rows, e.at(), service, user);
         svc.add(Count.accepted);
         agent.add(Count.accepted);
         fact.acceptedAt = e.at();
@@ -63,7 +63,7 @@ final class EventCounting {
       case "Declined" -> {
         String user = e.users().isEmpty() ? e.actor() : e.users().get(0);
         svc.add(Count.declined);
-        rows.of(RowKey.agent(e.at(), service, user)).add(Count.declined);
+        agentRow(rows, e.at(), service, user).add(Count.declined);
         fact.declines++;
       }
       case "Rona" -> {
@@ -72,7 +72,7 @@ final class EventCounting {
         } else {
           for (String user : e.users()) {
             svc.add(Count.rona);
-            rows.of(RowKey.agent(e.at(), service, user)).add(Count.rona);
+            agentRow(rows, e.at(), service, user).add(Count.rona);
           }
         }
         fact.ronas++;
@@ -88,14 +88,14 @@ final class EventCounting {
         if (times.accepted() != null) {
           long handled = millis(times.accepted(), e.at());
           svc.measure(Measure.handling, handled);
-          rows.of(RowKey.agent(e.at(), service, times.acceptedBy())).measure(Measure.handling, handled);
+          agentRow(rows, e.at(), service, times.acceptedBy()).measure(Measure.handling, handled);
           fact.handledAt = e.at();
           fact.handleMillis = handled;
         }
       }
       case "Completed" -> {
         String user = e.users().isEmpty() ? times.acceptedBy() : e.users().get(0);
-        Tally agent = rows.of(RowKey.agent(e.at(), service, user == null ? "" : user));
+        Tally agent = agentRow(rows, e.at(), service, user);
         svc.add(Count.completed);
         agent.add(Count.completed);
         if (times.afterWorkStarted() != null) {
@@ -163,6 +163,11 @@ final class EventCounting {
       rows.of(RowKey.presence(bucket, agent)).add(count, Duration.between(start, end).toMillis());
       start = end;
     }
+  }
+
+  /** The agent's row in the service, or a row that is not kept when the agent is unknown (a repaired history). */
+  private static Tally agentRow(Rows rows, Instant at, String service, String agent) {
+    return agent == null || agent.isEmpty() ? new Tally() : rows.of(RowKey.agent(at, service, agent));
   }
 
   /** The time between two moments; a negative one (two nodes' clocks apart) counts as zero. */
