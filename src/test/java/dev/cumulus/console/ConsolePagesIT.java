@@ -246,10 +246,10 @@ class ConsolePagesIT {
   }
 
   @Test
-  void theKpisCountOffersAcceptancesAndTheShareWithinTargetFromTheDatabase() {
-    // given: one task accepted at once, one aborted before anybody accepted it, one still waiting
+  void theKpisCountOffersAcceptancesAndTheReportsServiceLevelWithTheServicesOwnTarget() throws InterruptedException {
+    // given: one task accepted at once, one aborted before anybody accepted it, one still waiting; a target of 45 s
     String hal = scenario.agent("hal", 1);
-    String service = scenario.service("kpi", List.of(hal), map("ronaTimeoutSeconds", 300));
+    String service = scenario.service("kpi", List.of(hal), map("ronaTimeoutSeconds", 300, "serviceLevelSeconds", 45));
     var agentPage = loggedIn(hal);
     agentPage.put("/ui/api/agent/presence", map("presence", "Available"));
     String accepted = create(service, "accepted");
@@ -259,8 +259,14 @@ class ConsolePagesIT {
     var supervisorPage = loggedIn(scenario.supervisor("ida", service));
     assertThat(supervisorPage.post("/ui/api/supervisor/tasks/" + aborted + "/abort", map("reason", "test")).status()).isEqualTo(200);
 
-    // when
-    JsonNode kpis = supervisorPage.get("/ui/api/supervisor/state").body().path("services").get(0).path("kpis");
+    // when: the report feed (every second here) has counted them
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(LIVE_SECONDS);
+    JsonNode board = supervisorPage.get("/ui/api/supervisor/state").body().path("services").get(0);
+    while (board.path("kpis").path("abandonedToday").asInt() < 1 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      board = supervisorPage.get("/ui/api/supervisor/state").body().path("services").get(0);
+    }
+    JsonNode kpis = board.path("kpis");
 
     // then
     assertThat(kpis.path("waitingNow").asInt()).isEqualTo(1);
@@ -268,9 +274,12 @@ class ConsolePagesIT {
     assertThat(kpis.path("inProgress").asInt()).isEqualTo(1);
     assertThat(kpis.path("offeredToday").asInt()).isEqualTo(1);
     assertThat(kpis.path("acceptedToday").asInt()).isEqualTo(1);
-    assertThat(kpis.path("endedUnacceptedToday").asInt()).isEqualTo(1);
+    assertThat(kpis.path("abandonedToday").asInt()).isEqualTo(1);
     assertThat(kpis.path("acceptedWithinTarget").asInt()).isEqualTo(1);
-    assertThat(kpis.path("withinTargetPercent").asInt()).as("1 within target of 1 accepted + 1 ended unaccepted").isEqualTo(50);
+    assertThat(kpis.path("withinTargetPercent").asInt()).as("1 within target of 1 accepted + 1 abandoned").isEqualTo(50);
+    assertThat(board.path("serviceLevelSeconds").asInt()).isEqualTo(45);
+    JsonNode report = scenario.admin().get("/v1/reports/intervals?bucket=day&service=" + service).body().path("rows").get(0);
+    assertThat(kpis.path("withinTargetPercent").asInt()).as("the reports' serviceLevel of today").isEqualTo((int) Math.round(100 * report.path("serviceLevel").asDouble()));
     assertThat(kpis.path("handledToday").asInt()).isZero();
     assertThat(flow.get("/v1/ExternalTasks/" + waiting).text("state")).isEqualTo("Queued");
   }
