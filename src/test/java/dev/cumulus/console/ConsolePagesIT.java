@@ -120,6 +120,10 @@ class ConsolePagesIT {
     assertThat(foreign.status()).isEqualTo(403);
     assertThat(foreign.contentType()).startsWith(PROBLEM);
     assertThat(annPage.get("/ui/api/supervisor/state").status()).as("agents have no dashboard").isEqualTo(403);
+    assertThat(annPage.get("/ui/reports.html").status()).as("nor the reports page").isEqualTo(403);
+    assertThat(annPage.get("/ui/api/supervisor/services").status()).isEqualTo(403);
+    assertThat(annPage.get("/ui/api/reports/intervals?by=agent&agent=me").status()).as("but their own figures").isEqualTo(200);
+    assertThat(annPage.get("/webjars/chart.js/dist/chart.umd.min.js").status()).as("and the charts' library").isEqualTo(200);
 
     // the agent's own answer works, and is recorded with them as the actor
     String annsTask = ids(annState.path("offers")).get(0);
@@ -149,6 +153,11 @@ class ConsolePagesIT {
     assertThat(service.path("tasks").get(0).path("cockpitUrl").asText()).startsWith("/camunda/app/cockpit/default/#/process-instance/");
     assertThat(service.path("kpis").path("waitingNow").asInt()).isEqualTo(1);
     assertThat(service.path("agents").get(0).path("upn").asText()).isEqualTo(agent);
+    JsonNode choices = page.get("/ui/api/supervisor/services").body();
+    assertThat(choices).as("the reports page offers the same services").hasSize(1);
+    assertThat(choices.get(0).path("serviceUpn").asText()).isEqualTo(mine);
+    assertThat(choices.get(0).path("serviceLevelSeconds").asInt()).isEqualTo(60);
+    assertThat(page.get("/ui/reports.html").status()).isEqualTo(200);
 
     var foreign = page.post("/ui/api/supervisor/tasks/" + inTheirs + "/abort", map("reason", "not mine"));
     assertThat(foreign.status()).isEqualTo(403);
