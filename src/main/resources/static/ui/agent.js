@@ -1,8 +1,10 @@
-// My Sessions: the agent's offers, connected tasks, after-work and today's results, live.
+// My Sessions: the agent's offers, connected tasks, after-work and today's results, live; and their
+// own figures of this week from the reports.
 import {
   whoAmI, send, logout, live, h, reconcile, syncClock, tickTimers, announce, status, connectionBadge,
-  customerName, clockTime,
+  customerName, clockTime, duration, serverNow, dateIn, addDays,
 } from '/ui/shared.js';
+import { drawBars, meanOf, COLOURS } from '/ui/charts.js';
 
 const presence = document.getElementById('presence');
 /** The presence the server last reported. */
@@ -163,16 +165,91 @@ function render(state) {
   renderDuty(state);
   renderToday(state.today);
   tickTimers();
+  const results = `${state.today.length} ${state.today[0]?.taskId} ${state.today[0]?.at}`;
+  if (results !== resultsSeen) {
+    const first = resultsSeen === null;
+    resultsSeen = results;
+    scheduleWeek(first ? 0 : FEED_LAG);
+  }
+}
+
+/*
+ * My week: the agent's own figures (by=agent&agent=me, day buckets, Monday to Sunday in the reports'
+ * zone). Fetched on opening, every five minutes, and shortly after a result of today is added (the
+ * report feed follows the events by about a second), at most every 15 s.
+ */
+const WEEK_EVERY = 300_000;
+const WEEK_AT_MOST = 15_000;
+const FEED_LAG = 1_500;
+let reportZone = 'UTC';
+let resultsSeen = null;
+let weekFetchedAt = 0;
+let weekTimer = null;
+
+function scheduleWeek(delay) {
+  if (weekTimer) return;
+  weekTimer = setTimeout(refreshWeek, Math.max(delay, weekFetchedAt + WEEK_AT_MOST - Date.now()));
+}
+
+/** Monday of this week in the reports' zone, as "2026-11-30". */
+function mondayInZone() {
+  const today = dateIn(reportZone, serverNow());
+  return addDays(today, -((new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7));
+}
+
+async function refreshWeek() {
+  weekFetchedAt = Date.now();
+  try {
+    const monday = mondayInZone();
+    const report = await send('GET', `/ui/api/reports/intervals?by=agent&agent=me&bucket=day&from=${monday}&to=${addDays(monday, 7)}`);
+    renderWeek(monday, report.rows);
+  } catch (error) {
+    document.getElementById('week-period').textContent = `My week: ${error.message}`;
+  } finally {
+    weekTimer = null;
+  }
+}
+
+function renderWeek(monday, rows) {
+  const days = [...Array(7)].map((_, i) => addDays(monday, i));
+  const byDay = new Map(rows.map((r) => [r.start.slice(0, 10), r]));
+  const day = (date) => byDay.get(date) || {};
+  const labels = days.map((date) => new Date(`${date}T12:00:00Z`).toLocaleDateString(undefined, { timeZone: 'UTC', weekday: 'short' }));
+  const total = (pick) => rows.reduce((sum, r) => sum + (pick(r) || 0), 0);
+  const offers = total((r) => r.offered);
+  const accepted = total((r) => r.accepted);
+  const handled = total((r) => r.completed);
+  const meanHandle = meanOf(rows, 'handling');
+  const available = total((r) => r.availableSeconds);
+  const rate = offers ? `${Math.round((accepted / offers) * 1000) / 10} %` : '–';
+  document.getElementById('week-period').textContent =
+    `${new Date(`${monday}T12:00:00Z`).toLocaleDateString(undefined, { timeZone: 'UTC', day: 'numeric', month: 'short' })} – ${new Date(`${days[6]}T12:00:00Z`).toLocaleDateString(undefined, { timeZone: 'UTC', day: 'numeric', month: 'short' })}`;
+  drawBars(document.getElementById('week-chart'), labels, [
+    { label: 'Offers', data: days.map((d) => day(d).offered ?? 0), backgroundColor: COLOURS.created },
+    { label: 'Accepted', data: days.map((d) => day(d).accepted ?? 0), backgroundColor: COLOURS.accepted },
+  ], `My week: ${offers} offers, ${accepted} accepted, ${handled} handled`, { offers, accepted, handled });
+  const figures = [
+    ['Offers', offers, 'offered'],
+    ['Accepted', accepted, 'accepted'],
+    ['Acceptance rate', rate, 'acceptanceRate'],
+    ['Handled', handled, 'completed'],
+    ['Mean handle time', meanHandle == null ? '–' : duration(Math.round(meanHandle)), 'meanHandle'],
+    ['Time Available', duration(Math.round(available)), 'availableSeconds'],
+  ];
+  document.getElementById('week-figures').replaceChildren(...figures.map(([name, value, key]) =>
+    h('tr', { 'data-figure': key }, h('th', { scope: 'row' }, name), h('td', { class: 'num' }, value))));
 }
 
 async function start() {
   const me = await whoAmI();
+  reportZone = me.reportZone || 'UTC';
   document.getElementById('dashboard-link').hidden = !me.roles.some((r) => r === 'SUPERVISOR' || r === 'ADMIN');
   document.getElementById('logout').addEventListener('click', logout);
   presence.addEventListener('change', () => act('/ui/api/agent/presence', { presence: presence.value }, `You are ${presence.value}.`));
   document.getElementById('back-available').addEventListener('click', () => act('/ui/api/agent/presence', { presence: 'Available' }, 'You are Available.'));
   live('/ui/api/agent/stream', render, connectionBadge);
   setInterval(() => tickTimers(), 1000);
+  setInterval(() => scheduleWeek(0), WEEK_EVERY);
 }
 
 start().catch((error) => status(error.message, true));

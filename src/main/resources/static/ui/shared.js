@@ -133,6 +133,18 @@ export function serverNow() {
   return Date.now() + clockSkew;
 }
 
+/** The date ("2026-12-02") of a moment (default now) in a time zone: the reports' days are their zone's. */
+export function dateIn(zone, at = Date.now()) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(at));
+}
+
+/** A date ("2026-12-02") some days later (or earlier). */
+export function addDays(date, days) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
 /** "1:05" or "1:02:03" for a number of seconds. */
 export function duration(seconds) {
   const s = Math.max(0, Math.floor(seconds));

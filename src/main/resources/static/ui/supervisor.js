@@ -1,8 +1,9 @@
-// The supervisor dashboard: per supervised service the live queue, KPIs and agents, and actions on
-// tasks (abort, transfer, priority, prolong), each confirmed first and recorded with who did it.
+// The supervisor dashboard: per supervised service the live queue, KPIs, today's charts and agents,
+// and actions on tasks (abort, transfer, priority, prolong), each confirmed first and recorded with who did it.
 import {
   whoAmI, send, logout, live, h, reconcile, replaceKeepingFocus, syncClock, tickTimers, status, connectionBadge, dateTime, duration,
 } from '/ui/shared.js';
+import { serviceCharts, groupBy } from '/ui/charts.js';
 
 const PRIORITIES = ['Low', 'Normal', 'High', 'Strict'];
 const WAITING = new Set(['InWorkflow', 'Queued', 'Offered']);
@@ -100,7 +101,7 @@ function prolong(task) {
   });
 }
 
-function kpis(k, target) {
+function kpis(k, target, zone) {
   const tile = (label, value, key) => h('div', { class: 'kpi', 'data-kpi': key }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value));
   return h('div', { class: 'kpis' },
     tile('Waiting now', k.waitingNow, 'waitingNow'),
@@ -108,7 +109,8 @@ function kpis(k, target) {
     tile('In progress', k.inProgress, 'inProgress'),
     tile('Handled today', k.handledToday, 'handledToday'),
     tile('Offered / accepted', `${k.offeredToday} / ${k.acceptedToday}`, 'offeredAccepted'),
-    tile(`Within ${duration(target)} target`, k.withinTargetPercent == null ? '–' : `${k.withinTargetPercent} %`, 'withinTarget'));
+    h('div', { class: 'kpi', 'data-kpi': 'withinTarget', title: `Service level today (${zone}): accepted within ${duration(target)} of the tasks accepted or abandoned today, as in the reports` },
+      h('div', { class: 'label' }, `Within ${duration(target)} target`), h('div', { class: 'value' }, k.withinTargetPercent == null ? '–' : `${k.withinTargetPercent} %`)));
 }
 
 const QUEUE_COLUMNS = ['#', 'Task', 'State', 'Priority', 'Waiting', 'Est. wait', 'Level', 'Preferred users', 'Agent', 'Expires', 'Actions'];
@@ -184,6 +186,7 @@ function shell(b) {
     section = h('section', { class: 'board', 'aria-labelledby': id, 'data-service': b.serviceUpn },
       h('h2', { id }, h('span', { class: 'name' }), h('span', { class: 'hint' })),
       h('div', { class: 'kpi-slot' }),
+      h('div', { class: 'charts', 'data-charts': b.serviceUpn, role: 'group', 'aria-label': `Today's charts of ${b.displayName}` }),
       h('div', { class: 'board-columns' },
         h('div', { class: 'board-column' }, h('h3', { id: `${id}-queue` }, 'Queue and open tasks', h('span', { class: 'hint', 'data-count': 'tasks' })),
           scroller(`${id}-queue`, table('queue', `Open tasks of ${b.displayName}`, QUEUE_COLUMNS))),
@@ -195,7 +198,7 @@ function shell(b) {
   section.querySelector('h2 .hint').textContent = `${b.serviceUpn} · ${b.distributionType}`;
   section.querySelector('[data-count="tasks"]').textContent = b.tasks.length ? ` · ${b.tasks.length}` : '';
   section.querySelector('[data-count="agents"]').textContent = b.agents.length ? ` · ${b.agents.length}` : '';
-  section.querySelector('.kpi-slot').replaceChildren(kpis(b.kpis, state.serviceLevelTargetSeconds));
+  section.querySelector('.kpi-slot').replaceChildren(kpis(b.kpis, b.serviceLevelSeconds, state.reportZone));
   reconcile(section.querySelector('table.queue tbody'), b.tasks, {
     key: (t) => t.id,
     build: (t) => taskRow(t, b),
@@ -223,6 +226,53 @@ function render(next) {
       ...(boards.length ? boards : [h('p', { class: 'empty' }, 'You supervise no service yet. An administrator sets supervisors per service.')]));
   }
   tickTimers();
+  chartsOnChange();
+}
+
+/*
+ * Today's charts come from the reports (/ui/api/reports/intervals, 15-minute buckets, today in the
+ * reports' zone), fetched at a modest pace: every minute, and soon after the day's counts change,
+ * but at most every 15 s however busy the stream is. The feed follows the events by about a second.
+ */
+const CHARTS_EVERY = 60_000;
+const CHARTS_AT_MOST = 15_000;
+const FEED_LAG = 1_500;
+let chartsFetchedAt = 0;
+let chartsTimer = null;
+let countsSeen = null;
+
+function chartsOnChange() {
+  const counts = JSON.stringify(state.services.map((b) => [b.serviceUpn, b.kpis.offeredToday, b.kpis.acceptedToday, b.kpis.handledToday, b.kpis.waitingNow, b.kpis.inProgress]));
+  if (counts === countsSeen) return;
+  const first = countsSeen === null;
+  countsSeen = counts;
+  scheduleCharts(first ? 0 : FEED_LAG);
+}
+
+function scheduleCharts(delay) {
+  if (chartsTimer) return;
+  chartsTimer = setTimeout(refreshCharts, Math.max(delay, chartsFetchedAt + CHARTS_AT_MOST - Date.now()));
+}
+
+async function refreshCharts() {
+  chartsFetchedAt = Date.now();
+  try {
+    const report = await send('GET', '/ui/api/reports/intervals?bucket=fifteenMinutes&by=service');
+    const rows = groupBy(report.rows, 'serviceUpn');
+    for (const b of state.services) {
+      const container = document.querySelector(`[data-charts="${CSS.escape(b.serviceUpn)}"]`);
+      if (!container) continue;
+      serviceCharts(container, rows.get(b.serviceUpn) || [], {
+        bucket: report.bucket, zone: report.zone, target: b.serviceLevelSeconds,
+        volumeCaption: 'Today: arrivals and acceptances per 15 minutes', waitingCaption: 'Today: waiting time to acceptance (p50, p90, p99)',
+      });
+      container.dataset.loadedAt = String(chartsFetchedAt);
+    }
+  } catch (error) {
+    status(`Charts: ${error.message}`, true);
+  } finally {
+    chartsTimer = null;
+  }
 }
 
 /** The header names the signed-in person by their display name, with the UPN beside it where it differs. */
@@ -239,6 +289,7 @@ async function start() {
   document.getElementById('logout').addEventListener('click', logout);
   live('/ui/api/supervisor/stream', render, connectionBadge);
   setInterval(() => tickTimers(), 1000);
+  setInterval(() => state && scheduleCharts(0), CHARTS_EVERY);
 }
 
 start().catch((error) => status(error.message, true));

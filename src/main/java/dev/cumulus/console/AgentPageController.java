@@ -2,6 +2,7 @@ package dev.cumulus.console;
 
 import dev.cumulus.directory.UserAdmin;
 import dev.cumulus.lifecycle.AgentActions;
+import dev.cumulus.reports.Reports;
 import dev.cumulus.security.Caller;
 import dev.cumulus.security.Role;
 import jakarta.validation.Valid;
@@ -30,18 +31,21 @@ class AgentPageController {
   private final LiveUpdates live;
   private final UserAdmin users;
   private final AgentActions tasks;
+  private final Reports reports;
 
-  AgentPageController(ConsoleReads reads, LiveUpdates live, UserAdmin users, AgentActions tasks) {
+  AgentPageController(ConsoleReads reads, LiveUpdates live, UserAdmin users, AgentActions tasks, Reports reports) {
     this.reads = reads;
     this.live = live;
     this.users = users;
     this.tasks = tasks;
+    this.reports = reports;
   }
 
   /** The token a page sends back in its header (or the login form in its field). */
   record Csrf(String headerName, String parameterName, String token) {}
 
-  record Me(String upn, List<String> roles, Csrf csrf) {}
+  /** @param reportZone the zone of the reports' days and weeks, so that a page asks for "this week" as the reports count it */
+  record Me(String upn, List<String> roles, Csrf csrf, String reportZone) {}
 
   record ExtendRequest(@Min(1) @Max(3600) Integer seconds) {}
 
@@ -53,7 +57,7 @@ class AgentPageController {
   @GetMapping("/ui/api/me")
   Me me(CsrfToken token) {
     Caller caller = Caller.current();
-    return new Me(caller.name(), caller.roles().stream().map(Role::name).sorted().toList(), csrf(token));
+    return new Me(caller.name(), caller.roles().stream().map(Role::name).sorted().toList(), csrf(token), reports.defaultZone().getId());
   }
 
   @GetMapping("/ui/api/agent/state")

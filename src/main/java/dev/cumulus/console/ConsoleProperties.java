@@ -11,7 +11,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param heartbeat how often an idle live connection gets a comment line, so proxies keep it open
  * @param refreshInterval how often every page gets its state again even without a change (clock-driven
  *     facts such as a widened distribution level)
- * @param serviceLevelTarget the waiting time within which an accepted task counts as "within target"
  * @param queueLimit at most this many tasks per state on the dashboard
  * @param changeRetention how long agent_change rows are kept
  */
@@ -20,6 +19,5 @@ public record ConsoleProperties(
     @DefaultValue("PT0.3S") Duration pollInterval,
     @DefaultValue("PT15S") Duration heartbeat,
     @DefaultValue("PT10S") Duration refreshInterval,
-    @DefaultValue("PT60S") Duration serviceLevelTarget,
     @DefaultValue("200") int queueLimit,
     @DefaultValue("P1D") Duration changeRetention) {}

@@ -18,11 +18,14 @@ import dev.cumulus.externaltask.Json;
 import dev.cumulus.externaltask.TaskStore;
 import dev.cumulus.lifecycle.ExternalTaskView;
 import dev.cumulus.lifecycle.TaskViews;
+import dev.cumulus.reports.ReportRow;
+import dev.cumulus.reports.Reports;
 import dev.cumulus.security.IdentityDirectory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,13 +55,14 @@ class ConsoleReads {
   private final AgentStore agents;
   private final ServiceSupervisors supervisors;
   private final IdentityDirectory directory;
+  private final Reports reports;
   private final ConsoleProperties properties;
   private final Json json;
   private final Clock clock;
 
   ConsoleReads(
       JdbcTemplate jdbc, TaskViews tasks, TaskStore taskStore, ServiceStore services, AgentStore agents,
-      ServiceSupervisors supervisors, IdentityDirectory directory, ConsoleProperties properties, Json json, Clock clock) {
+      ServiceSupervisors supervisors, IdentityDirectory directory, Reports reports, ConsoleProperties properties, Json json, Clock clock) {
     this.jdbc = jdbc;
     this.tasks = tasks;
     this.taskStore = taskStore;
@@ -66,6 +70,7 @@ class ConsoleReads {
     this.agents = agents;
     this.supervisors = supervisors;
     this.directory = directory;
+    this.reports = reports;
     this.properties = properties;
     this.json = json;
     this.clock = clock;
@@ -74,6 +79,20 @@ class ConsoleReads {
   /** The services a viewer's dashboard shows: all for admins, the supervised ones for supervisors (the API's rule). */
   List<String> visibleServices(Viewer viewer) {
     return supervisors.scopeOf(viewer.caller()).orElseGet(services::upns);
+  }
+
+  /** A service the viewer may read the figures of, for the reports page's filter. */
+  record ServiceChoice(String serviceUpn, String displayName, int serviceLevelSeconds) {}
+
+  /** The viewer's services (the dashboard's), by display name. */
+  @Transactional(readOnly = true)
+  public List<ServiceChoice> serviceChoices(Viewer viewer) {
+    return visibleServices(viewer).stream()
+        .map(services::find)
+        .flatMap(java.util.Optional::stream)
+        .map(s -> new ServiceChoice(s.upn(), s.displayName(), s.settings().serviceLevelSeconds()))
+        .sorted(Comparator.comparing(ServiceChoice::displayName, String.CASE_INSENSITIVE_ORDER).thenComparing(ServiceChoice::serviceUpn))
+        .toList();
   }
 
   @Transactional(readOnly = true)
@@ -129,7 +148,7 @@ class ConsoleReads {
       }
     }
     offers.sort(Comparator.comparing(Session::offeredAt));
-    return new AgentSnapshot(now, me, duty, offers, connected, afterWork, today(upn, now));
+    return new AgentSnapshot(now, me, duty, offers, connected, afterWork, results(upn, now));
   }
 
   /** When after-work ends: the last start or extension plus its seconds (each starts a new counter). */
@@ -148,7 +167,7 @@ class ConsoleReads {
     return ends[0];
   }
 
-  private List<Result> today(String upn, OffsetDateTime now) {
+  private List<Result> results(String upn, OffsetDateTime now) {
     OffsetDateTime midnight = startOfDay(now);
     var results = new ArrayList<Result>();
     jdbc.query(
@@ -199,15 +218,16 @@ class ConsoleReads {
   public DashboardSnapshot dashboard(Viewer viewer) {
     OffsetDateTime now = OffsetDateTime.now(clock);
     List<String> visible = visibleServices(viewer);
+    Map<String, ReportRow> today = reports.today(visible);
     var boards = new ArrayList<ServiceBoard>();
     for (String upn : visible) {
-      services.findWithMembers(upn).ifPresent(s -> boards.add(board(s, Set.copyOf(visible), now)));
+      services.findWithMembers(upn).ifPresent(s -> boards.add(board(s, Set.copyOf(visible), today.get(upn), now)));
     }
     String displayName = directory.displayName(viewer.upn()).filter(n -> !n.isBlank()).orElse(viewer.upn());
-    return new DashboardSnapshot(now, viewer.upn(), displayName, properties.serviceLevelTarget().toSeconds(), boards);
+    return new DashboardSnapshot(now, viewer.upn(), displayName, reports.defaultZone().getId(), boards);
   }
 
-  private ServiceBoard board(ServiceDefinition service, Set<String> visible, OffsetDateTime now) {
+  private ServiceBoard board(ServiceDefinition service, Set<String> visible, ReportRow today, OffsetDateTime now) {
     var open = new ArrayList<>(tasks.open(service.upn(), properties.queueLimit()));
     open.sort(
         Comparator.comparingInt((ExternalTaskView t) -> QUEUE_ORDER.indexOf(t.state()))
@@ -219,7 +239,7 @@ class ConsoleReads {
             .toList();
     return new ServiceBoard(
         service.upn(), service.displayName(), service.settings().distributionType().name(), service.ronaTimeoutSeconds(),
-        kpis(service.upn(), now), rows, agentRows(service.upn(), visible));
+        service.settings().serviceLevelSeconds(), kpis(service.upn(), today, now), rows, agentRows(service.upn(), visible));
   }
 
   private List<AgentRow> agentRows(String serviceUpn, Set<String> visible) {
@@ -246,8 +266,12 @@ class ConsoleReads {
         serviceUpn);
   }
 
-  /** The KPIs of one service today (UTC); the definitions are on {@link Kpis} and in docs/distribution.md ("KPIs"). */
-  Kpis kpis(String serviceUpn, OffsetDateTime now) {
+  /**
+   * The KPIs of one service today (in the reports' zone); the definitions are on {@link Kpis} and in
+   * docs/distribution.md ("KPIs"). The service level is the reports' own figure of today ({@code today},
+   * null when the service has none yet), so the tile and the reports always agree.
+   */
+  Kpis kpis(String serviceUpn, ReportRow today, OffsetDateTime now) {
     OffsetDateTime midnight = startOfDay(now);
     long[] waiting = new long[1];
     OffsetDateTime[] oldest = new OffsetDateTime[1];
@@ -269,29 +293,14 @@ class ConsoleReads {
                 + " and (e.detail is null or e.detail not like '%joinedBroadcast%')",
             serviceUpn,
             midnight);
-    long unaccepted =
-        count(
-            "select count(*) from external_task where service_upn = ? and terminated_at >= ? and outcome in ('Expired', 'Cancelled')",
-            serviceUpn,
-            midnight);
-    Duration target = properties.serviceLevelTarget();
-    long[] accepted = new long[2];
-    jdbc.query(
-        "select e.occurred_at, coalesce(t.enqueued_at, t.created_at) waiting_since from task_event e join external_task t on t.id = e.task_id"
-            + " where t.service_upn = ? and e.event = 'Accepted' and e.occurred_at >= ?",
-        rs -> {
-          accepted[0]++;
-          Duration waited = Duration.between(TaskStore.time(rs, "waiting_since"), TaskStore.time(rs, "occurred_at"));
-          if (waited.compareTo(target) <= 0) {
-            accepted[1]++;
-          }
-        },
-        serviceUpn,
-        midnight);
-    long base = accepted[0] + unaccepted;
-    Integer percent = base == 0 ? null : (int) Math.round(100.0 * accepted[1] / base);
+    long accepted =
+        count("select count(*) from task_event e join external_task t on t.id = e.task_id where t.service_upn = ? and e.event = 'Accepted' and e.occurred_at >= ?",
+            serviceUpn, midnight);
+    long withinTarget = today == null ? 0 : today.acceptedWithinTarget();
+    long abandoned = today == null ? 0 : today.abandoned();
+    Integer percent = today == null || today.serviceLevel() == null ? null : (int) Math.round(100 * today.serviceLevel());
     Long longest = oldest[0] == null ? null : Math.max(0, Duration.between(oldest[0], now).toSeconds());
-    return new Kpis(waiting[0], longest, inProgress, handled, offered, accepted[0], unaccepted, accepted[1], percent);
+    return new Kpis(waiting[0], longest, inProgress, handled, offered, accepted, withinTarget, abandoned, percent);
   }
 
   private long count(String sql, Object... args) {
@@ -303,7 +312,9 @@ class ConsoleReads {
     return cache.computeIfAbsent(upn, u -> services.find(u).orElse(null));
   }
 
-  static OffsetDateTime startOfDay(OffsetDateTime now) {
-    return LocalDate.ofInstant(now.toInstant(), ZoneOffset.UTC).atStartOfDay().atOffset(ZoneOffset.UTC);
+  /** The start of today in the reports' zone: the pages' "today" is the reports' day. */
+  private OffsetDateTime startOfDay(OffsetDateTime now) {
+    ZoneId zone = reports.defaultZone();
+    return LocalDate.ofInstant(now.toInstant(), zone).atStartOfDay(zone).toInstant().atOffset(ZoneOffset.UTC);
   }
 }

@@ -327,7 +327,7 @@ class LiveUpdates {
           s.services = services;
           s.people = people;
           state = snapshot;
-          comparable = mapper.writeValueAsString(new DashboardSnapshot(null, snapshot.viewer(), snapshot.viewerDisplayName(), snapshot.serviceLevelTargetSeconds(), snapshot.services()));
+          comparable = mapper.writeValueAsString(new DashboardSnapshot(null, snapshot.viewer(), snapshot.viewerDisplayName(), snapshot.reportZone(), snapshot.services()));
         }
         if (Objects.equals(comparable, s.lastSent)) {
           return;

@@ -62,6 +62,12 @@ class SupervisorPageController {
     return reads.dashboard(viewer());
   }
 
+  /** The services whose figures the reports page offers (the same as the dashboard's). */
+  @GetMapping("/ui/api/supervisor/services")
+  java.util.List<ConsoleReads.ServiceChoice> services() {
+    return reads.serviceChoices(viewer());
+  }
+
   @GetMapping(path = "/ui/api/supervisor/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter stream() {
     return live.subscribe(LiveUpdates.Page.DASHBOARD, viewer());

@@ -40,8 +40,24 @@ public class Reports {
     this.clock = clock;
   }
 
-  ZoneId defaultZone() {
+  /** The zone of days, weeks and months when a request names none (cumulus.reports.zone). */
+  public ZoneId defaultZone() {
     return properties.zone();
+  }
+
+  /**
+   * Each given service's figures of today (the day in the reports' zone) so far, keyed by service;
+   * a service without figures today is absent. The dashboard's "within target" is this row's
+   * serviceLevel, so it cannot drift from the reports' definition.
+   */
+  @Transactional(readOnly = true)
+  public Map<String, ReportRow> today(Collection<String> services) {
+    ZoneId zone = properties.zone();
+    Instant midnight = Bucket.day.startOf(clock.instant(), zone);
+    var request = new Request(midnight, Bucket.day.next(midnight, zone), Bucket.day, Grouping.service, zone, services, null);
+    var rows = new HashMap<String, ReportRow>();
+    report(request, new ReportScope(null, null, true, false, false)).rows().forEach(r -> rows.put(r.serviceUpn(), r));
+    return rows;
   }
 
   @Transactional(readOnly = true)

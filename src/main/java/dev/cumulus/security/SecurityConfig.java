@@ -53,15 +53,16 @@ class SecurityConfig {
   }
 
   /**
-   * The web pages (My Sessions, supervisor dashboard) under /ui: a form login against the same
+   * The web pages (My Sessions, supervisor dashboard, reports) under /ui: a form login against the same
    * identity provider, a session cookie and CSRF protection. The API below stays stateless (HTTP
-   * Basic, API keys) and never reads this session.
+   * Basic, API keys) and never reads this session. The pages' libraries (/webjars/**, Chart.js) are
+   * public code and open like the pages' own scripts; the strict CSP allows them as 'self'.
    */
   @Bean
   @Order(2)
   SecurityFilterChain pages(HttpSecurity http, IdentityAuthenticationProvider provider, ProblemResponses problems) throws Exception {
     var pageApi = PathPatternRequestMatcher.withDefaults().matcher("/ui/api/**");
-    http.securityMatcher("/ui", "/ui/**")
+    http.securityMatcher("/ui", "/ui/**", "/webjars/**")
         .authenticationManager(new ProviderManager(provider))
         .formLogin(
             f ->
@@ -96,9 +97,10 @@ class SecurityConfig {
             a ->
                 a.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
                     .permitAll()
-                    .requestMatchers("/ui/login.html", "/ui/*.css", "/ui/*.js", "/ui/*.svg", "/ui/api/csrf")
+                    .requestMatchers("/ui/login.html", "/ui/*.css", "/ui/*.js", "/ui/*.svg", "/ui/api/csrf", "/webjars/**")
                     .permitAll()
-                    .requestMatchers("/ui/supervisor.html", "/ui/api/supervisor/**")
+                    // the reports' API checks each role's figures itself (reports.ReportAccess); the page is for those who read services
+                    .requestMatchers("/ui/supervisor.html", "/ui/reports.html", "/ui/api/supervisor/**")
                     .hasAnyRole(Role.ADMIN.name(), Role.SUPERVISOR.name())
                     .anyRequest()
                     .authenticated());

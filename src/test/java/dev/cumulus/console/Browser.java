@@ -6,11 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium through its own chromedriver: no driver or browser download (Selenium
@@ -42,6 +45,21 @@ final class Browser {
     var driver = new ChromeDriver(service, options);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
     return driver;
+  }
+
+  /** Waits for a condition in the page, looking every 50 ms. */
+  static WebDriverWait await(ChromeDriver driver, Duration timeout) {
+    return new WebDriverWait(driver, timeout, Duration.ofMillis(50));
+  }
+
+  /** Logs in through the pages' own form (where /ui/ leads a stranger) as a user of {@code Scenario}. */
+  static void logIn(ChromeDriver driver, String base, String upn, String password) {
+    driver.get(base + "/ui/");
+    await(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/ui/login.html"));
+    await(driver, Duration.ofSeconds(10)).until(ExpectedConditions.elementToBeClickable(By.id("login")));
+    driver.findElement(By.id("username")).sendKeys(upn);
+    driver.findElement(By.id("password")).sendKeys(password);
+    driver.findElement(By.id("login")).click();
   }
 
   static Path screenshot(ChromeDriver driver, String name) {

@@ -120,6 +120,10 @@ class ConsolePagesIT {
     assertThat(foreign.status()).isEqualTo(403);
     assertThat(foreign.contentType()).startsWith(PROBLEM);
     assertThat(annPage.get("/ui/api/supervisor/state").status()).as("agents have no dashboard").isEqualTo(403);
+    assertThat(annPage.get("/ui/reports.html").status()).as("nor the reports page").isEqualTo(403);
+    assertThat(annPage.get("/ui/api/supervisor/services").status()).isEqualTo(403);
+    assertThat(annPage.get("/ui/api/reports/intervals?by=agent&agent=me").status()).as("but their own figures").isEqualTo(200);
+    assertThat(annPage.get("/webjars/chart.js/dist/chart.umd.min.js").status()).as("and the charts' library").isEqualTo(200);
 
     // the agent's own answer works, and is recorded with them as the actor
     String annsTask = ids(annState.path("offers")).get(0);
@@ -149,6 +153,11 @@ class ConsolePagesIT {
     assertThat(service.path("tasks").get(0).path("cockpitUrl").asText()).startsWith("/camunda/app/cockpit/default/#/process-instance/");
     assertThat(service.path("kpis").path("waitingNow").asInt()).isEqualTo(1);
     assertThat(service.path("agents").get(0).path("upn").asText()).isEqualTo(agent);
+    JsonNode choices = page.get("/ui/api/supervisor/services").body();
+    assertThat(choices).as("the reports page offers the same services").hasSize(1);
+    assertThat(choices.get(0).path("serviceUpn").asText()).isEqualTo(mine);
+    assertThat(choices.get(0).path("serviceLevelSeconds").asInt()).isEqualTo(60);
+    assertThat(page.get("/ui/reports.html").status()).isEqualTo(200);
 
     var foreign = page.post("/ui/api/supervisor/tasks/" + inTheirs + "/abort", map("reason", "not mine"));
     assertThat(foreign.status()).isEqualTo(403);
@@ -246,10 +255,10 @@ class ConsolePagesIT {
   }
 
   @Test
-  void theKpisCountOffersAcceptancesAndTheShareWithinTargetFromTheDatabase() {
-    // given: one task accepted at once, one aborted before anybody accepted it, one still waiting
+  void theKpisCountOffersAcceptancesAndTheReportsServiceLevelWithTheServicesOwnTarget() throws InterruptedException {
+    // given: one task accepted at once, one aborted before anybody accepted it, one still waiting; a target of 45 s
     String hal = scenario.agent("hal", 1);
-    String service = scenario.service("kpi", List.of(hal), map("ronaTimeoutSeconds", 300));
+    String service = scenario.service("kpi", List.of(hal), map("ronaTimeoutSeconds", 300, "serviceLevelSeconds", 45));
     var agentPage = loggedIn(hal);
     agentPage.put("/ui/api/agent/presence", map("presence", "Available"));
     String accepted = create(service, "accepted");
@@ -259,8 +268,14 @@ class ConsolePagesIT {
     var supervisorPage = loggedIn(scenario.supervisor("ida", service));
     assertThat(supervisorPage.post("/ui/api/supervisor/tasks/" + aborted + "/abort", map("reason", "test")).status()).isEqualTo(200);
 
-    // when
-    JsonNode kpis = supervisorPage.get("/ui/api/supervisor/state").body().path("services").get(0).path("kpis");
+    // when: the report feed (every second here) has counted them
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(LIVE_SECONDS);
+    JsonNode board = supervisorPage.get("/ui/api/supervisor/state").body().path("services").get(0);
+    while (board.path("kpis").path("abandonedToday").asInt() < 1 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      board = supervisorPage.get("/ui/api/supervisor/state").body().path("services").get(0);
+    }
+    JsonNode kpis = board.path("kpis");
 
     // then
     assertThat(kpis.path("waitingNow").asInt()).isEqualTo(1);
@@ -268,9 +283,12 @@ class ConsolePagesIT {
     assertThat(kpis.path("inProgress").asInt()).isEqualTo(1);
     assertThat(kpis.path("offeredToday").asInt()).isEqualTo(1);
     assertThat(kpis.path("acceptedToday").asInt()).isEqualTo(1);
-    assertThat(kpis.path("endedUnacceptedToday").asInt()).isEqualTo(1);
+    assertThat(kpis.path("abandonedToday").asInt()).isEqualTo(1);
     assertThat(kpis.path("acceptedWithinTarget").asInt()).isEqualTo(1);
-    assertThat(kpis.path("withinTargetPercent").asInt()).as("1 within target of 1 accepted + 1 ended unaccepted").isEqualTo(50);
+    assertThat(kpis.path("withinTargetPercent").asInt()).as("1 within target of 1 accepted + 1 abandoned").isEqualTo(50);
+    assertThat(board.path("serviceLevelSeconds").asInt()).isEqualTo(45);
+    JsonNode report = scenario.admin().get("/v1/reports/intervals?bucket=day&service=" + service).body().path("rows").get(0);
+    assertThat(kpis.path("withinTargetPercent").asInt()).as("the reports' serviceLevel of today").isEqualTo((int) Math.round(100 * report.path("serviceLevel").asDouble()));
     assertThat(kpis.path("handledToday").asInt()).isZero();
     assertThat(flow.get("/v1/ExternalTasks/" + waiting).text("state")).isEqualTo("Queued");
   }

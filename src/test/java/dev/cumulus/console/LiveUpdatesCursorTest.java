@@ -30,7 +30,7 @@ class LiveUpdatesCursorTest {
     jdbc.execute("create table external_task (id varchar(36) primary key, service_upn varchar(128), assigned_user_upn varchar(128))");
     jdbc.execute("create table task_event (id bigint primary key, task_id varchar(36), actor varchar(128), event varchar(32), detail varchar(8192))");
     jdbc.execute("create table agent_change (id bigint primary key, user_upn varchar(128), kind varchar(16), occurred_at timestamp with time zone)");
-    var properties = new ConsoleProperties(Duration.ofMillis(300), Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(60), 200, Duration.ofDays(1));
+    var properties = new ConsoleProperties(Duration.ofMillis(300), Duration.ofSeconds(15), Duration.ofSeconds(10), 200, Duration.ofDays(1));
     live = new LiveUpdates(jdbc, mock(AgentStore.class), mock(ConsoleReads.class), new ObjectMapper(), properties, Clock.systemUTC());
     assertThat(live.readChanges().users()).as("the first poll only places the cursor").isEmpty();
   }

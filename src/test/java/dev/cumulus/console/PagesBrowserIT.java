@@ -311,12 +311,7 @@ class PagesBrowserIT {
   }
 
   private void login(ChromeDriver browser, String upn) {
-    browser.get(base + "/ui/");
-    wait(browser).until(ExpectedConditions.urlContains("/ui/login.html"));
-    wait(browser).until(ExpectedConditions.elementToBeClickable(By.id("login")));
-    browser.findElement(By.id("username")).sendKeys(upn);
-    browser.findElement(By.id("password")).sendKeys(Scenario.PASSWORD);
-    browser.findElement(By.id("login")).click();
+    Browser.logIn(browser, base, upn, Scenario.PASSWORD);
   }
 
   private void awaitLive(ChromeDriver browser) {
@@ -353,6 +348,6 @@ class PagesBrowserIT {
   }
 
   private static WebDriverWait wait(ChromeDriver browser, Duration timeout) {
-    return new WebDriverWait(browser, timeout, Duration.ofMillis(50));
+    return Browser.await(browser, timeout);
   }
 }
