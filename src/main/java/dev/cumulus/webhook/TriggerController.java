@@ -3,6 +3,7 @@ package dev.cumulus.webhook;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.cumulus.security.Caller;
 import dev.cumulus.web.ApiException;
+import dev.cumulus.web.ProblemResponse;
 import dev.cumulus.webhook.TriggerService.TriggerConfig;
 import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
@@ -78,6 +79,7 @@ class TriggerController {
       operationId = "DeleteTaskEventsTrigger",
       summary = "Deletes a trigger",
       responses = @ApiResponse(responseCode = "204", description = "Deleted, with what it had not delivered yet"))
+  @ProblemResponse(status = 404, description = "no such trigger (or deleted before)")
   @DeleteMapping("/v1/triggers/tasks/{triggerId}")
   ResponseEntity<Void> delete(@PathVariable String triggerId) {
     triggers.delete(triggerId);
@@ -91,6 +93,7 @@ class TriggerController {
   }
 
   @Operation(operationId = "GetTaskTrigger", summary = "Read one task trigger (operators)")
+  @ProblemResponse(status = 404, description = "no such trigger")
   @GetMapping("/v1/triggers/tasks/{triggerId}")
   TriggerView get(@PathVariable String triggerId) {
     return TriggerView.of(triggers.get(triggerId));
