@@ -78,7 +78,9 @@ public class OpenApiContract {
           Map.entry("Event.state", TaskState.class),
           Map.entry("UserView.presence", Presence.class),
           Map.entry("TriggerConfig.taskEvents[]", TaskEventType.class),
-          Map.entry("TriggerView.taskEvents[]", TaskEventType.class));
+          Map.entry("TriggerView.taskEvents[]", TaskEventType.class),
+          Map.entry("TaskEventData.event", TaskEventType.class),
+          Map.entry("TaskEventData.state", TaskState.class));
 
   // query parameters that take an enum's names: "path?parameter"
   private static final Map<String, Class<? extends Enum<?>>> ENUM_PARAMETERS = Map.of("/v1/ExternalTasks?state", TaskState.class);
