@@ -85,15 +85,16 @@ public class OpenApiContract {
   // query parameters that take an enum's names: "path?parameter"
   private static final Map<String, Class<? extends Enum<?>>> ENUM_PARAMETERS = Map.of("/v1/ExternalTasks?state", TaskState.class);
 
-  private static final Map<String, String> TITLES =
+  // the path variables of the examples' instance
+  private static final Map<String, String> SAMPLE_PATH_VALUES =
       Map.of(
-          "400", "Invalid request",
-          "401", "Unauthorized",
-          "403", "Forbidden",
-          "404", "Not found",
-          "409", "Conflict",
-          "422", "Unprocessable",
-          "429", "Too many requests");
+          "id", "6f1c2a4e-9b1d-4c1e-8f0a-2d3b4c5d6e7f",
+          "externalTaskId", "6f1c2a4e-9b1d-4c1e-8f0a-2d3b4c5d6e7f",
+          "taskId", "6f1c2a4e-9b1d-4c1e-8f0a-2d3b4c5d6e7f",
+          "triggerId", "0b7d9c3e-5a41-4f2e-9d8c-1e2f3a4b5c6d",
+          "upn", "bob@contoso.com",
+          "serviceUpn", "support@contoso.com",
+          "key", "ExternalTaskProcess");
 
   @Bean
   OpenAPI cumulusOpenApi() {
@@ -132,6 +133,9 @@ public class OpenApiContract {
   OperationCustomizer declaredProblems() {
     return (operation, handler) -> {
       for (ProblemResponse declared : handler.getMethod().getAnnotationsByType(ProblemResponse.class)) {
+        if (declared.status() < 400 || declared.status() > 499) {
+          throw new IllegalStateException(handler + ": @ProblemResponse is for 4xx answers, not " + declared.status());
+        }
         operation.getResponses().addApiResponse(Integer.toString(declared.status()), new ApiResponse().description(declared.description()));
       }
       return operation;
@@ -146,12 +150,12 @@ public class OpenApiContract {
       addEnumSchemas(components);
       openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
         enumParameters(path, operation);
-        problemResponses(operation);
+        problemResponses(path, operation);
       }));
     };
   }
 
-  private static void problemResponses(Operation operation) {
+  private static void problemResponses(String path, Operation operation) {
     ApiResponses responses = operation.getResponses();
     boolean takesInput =
         operation.getRequestBody() != null
@@ -168,7 +172,7 @@ public class OpenApiContract {
       if (status.startsWith("4")) {
         response.setContent(new Content().addMediaType(
             org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-            new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)).example(example(status, response))));
+            new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)).example(example(status, response, path))));
         if ("429".equals(status)) {
           response.addHeaderObject("Retry-After", new Header().description("seconds to wait before trying again").schema(new IntegerSchema()));
         }
@@ -177,25 +181,38 @@ public class OpenApiContract {
     });
   }
 
-  private static Map<String, Object> example(String status, ApiResponse response) {
-    var example = new LinkedHashMap<String, Object>();
-    example.put("type", switch (status) {
-      case "400" -> Problems.INVALID_REQUEST;
-      case "422" -> Problems.IDEMPOTENCY_MISMATCH;
-      case "409" -> Problems.WRONG_STATE;
-      default -> Problems.typeOf(Integer.parseInt(status));
-    });
-    example.put("title", TITLES.getOrDefault(status, "Error"));
-    example.put("status", Integer.parseInt(status));
-    if ("400".equals(status)) {
-      example.put("detail", "serviceUpn: must not be blank");
-      example.put("instance", "/v1/ExternalTasks");
-      example.put("errors", List.of(Map.of("field", "serviceUpn", "rule", "NotBlank", "message", "must not be blank")));
-    } else {
-      example.put("detail", response.getDescription());
-      example.put("instance", "/v1/ExternalTasks/6f1c2a4e-9b1d-4c1e-8f0a-2d3b4c5d6e7f");
+  /** What such an answer really looks like (the texts of ApiException and ProblemResponses). */
+  private static Map<String, Object> example(String status, ApiResponse response, String path) {
+    String instance = path;
+    for (var sample : SAMPLE_PATH_VALUES.entrySet()) {
+      instance = instance.replace("{" + sample.getKey() + "}", sample.getValue());
     }
+    var example = new LinkedHashMap<String, Object>();
+    switch (status) {
+      case "400" -> {
+        describe(example, Problems.INVALID_REQUEST, "Invalid request", "serviceUpn: must not be blank");
+        example.put("errors", List.of(Map.of("field", "serviceUpn", "rule", "NotBlank", "message", "must not be blank")));
+      }
+      case "401" -> describe(example, Problems.UNAUTHORIZED, "Unauthorized", "log in with HTTP Basic or send an X-API-Key");
+      case "403" -> describe(example, Problems.FORBIDDEN, "Forbidden", "your role may not do this");
+      case "404" -> describe(example, Problems.NOT_FOUND, "Not found", response.getDescription());
+      case "409" -> describe(example, Problems.WRONG_STATE, "Not possible in this state", response.getDescription());
+      case "422" -> {
+        describe(example, Problems.IDEMPOTENCY_MISMATCH, "Idempotency-Key reused", "this key was used with another request body");
+        example.put("errors", List.of(Map.of("field", "Idempotency-Key", "rule", "sameBody", "message", "this key was used with another request body")));
+      }
+      case "429" -> describe(example, Problems.FAIR_USE, "Fair-use limit reached", response.getDescription());
+      default -> throw new IllegalStateException("no problem example for status " + status);
+    }
+    example.put("status", Integer.parseInt(status));
+    example.put("instance", instance);
     return example;
+  }
+
+  private static void describe(Map<String, Object> example, String type, String title, String detail) {
+    example.put("type", type);
+    example.put("title", title);
+    example.put("detail", detail);
   }
 
   private static void addProblemSchemas(Components components) {
