@@ -165,7 +165,7 @@ class ExternalTaskController {
     return views.list(serviceUpn, state, page, size);
   }
 
-  @Operation(operationId = "PatchExternalTask", summary = "Change distributionPriority, expiresAt or preferredUsers (JSON merge patch)")
+  @Operation(operationId = "ChangeExternalTask", summary = "Change distributionPriority, expiresAt or preferredUsers (JSON merge patch)")
   @ProblemResponse(status = 404, description = NO_TASK)
   @ProblemResponse(status = 409, description = TASK_STATE)
   @PatchMapping(path = "/v1/ExternalTasks/{id}", consumes = {"application/merge-patch+json", MediaType.APPLICATION_JSON_VALUE})

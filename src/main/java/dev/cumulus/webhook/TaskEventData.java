@@ -8,11 +8,12 @@ import dev.cumulus.externaltask.PreferredUser;
 import java.util.List;
 
 /**
- * The body of a webhook delivery: the connector's TaskEventData with the fields an external task has,
- * then four of ours that the connector file does not declare (it allows more properties): the state the
- * event left the task in, when it happened, the event's ID (by which a receiver drops the duplicates of
- * at-least-once delivery; also the {@code Cumulus-Event-Id} header, see {@link WebhookSender}) and who
- * acted. Timestamps are RFC 3339 strings in UTC.
+ * The body of a webhook delivery: the certified connector's TaskEventData with the fields an external
+ * task has, then four of ours that it does not declare (it allows more properties; our connector in
+ * docs/connector declares them): the state the event left the task in, when it happened, the event's
+ * ID (digits as a string; a receiver drops the duplicates of at-least-once delivery by it; also the
+ * {@code Cumulus-Event-Id} header, see {@link WebhookSender}) and who acted. Timestamps are RFC 3339
+ * strings in UTC.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record TaskEventData(
@@ -37,7 +38,7 @@ record TaskEventData(
     @JsonProperty("taskInformation") EventTaskInformation taskInformation,
     @JsonProperty("state") String state,
     @JsonProperty("occurredAt") String occurredAt,
-    @JsonProperty("eventId") Long eventId,
+    @JsonProperty("eventId") String eventId,
     @JsonProperty("actor") String actor) {
 
   /** The connector's TaskInformation (named apart from UpdateTask's, which has limits, in the OpenAPI document). */

@@ -55,7 +55,7 @@ final class TaskEventPayloads {
         new TaskEventData.EventTaskInformation(task.customer(), task.contextParameters(), task.preferredUsers()),
         event.state() == null ? null : event.state().name(),
         rfc3339(event.occurredAt()),
-        event.id(),
+        Long.toString(event.id()),
         event.actor());
   }
 

@@ -89,8 +89,8 @@ class TaskEventPayloadsTest {
     for (JsonNode payload : List.of(json, trimmed)) {
       assertThat(payload.get("state").asText()).isEqualTo("Completed");
       assertThat(payload.get("occurredAt").asText()).isEqualTo("2026-01-31T18:00:01.250Z");
-      assertThat(payload.get("eventId").isIntegralNumber()).isTrue();
-      assertThat(payload.get("eventId").asLong()).isEqualTo(17);
+      assertThat(payload.get("eventId").isTextual()).as("a string, as docs/connector's TaskEventData declares it").isTrue();
+      assertThat(payload.get("eventId").asText()).isEqualTo("17");
       assertThat(payload.get("actor").asText()).isEqualTo("alice@contoso.com");
       var undeclared = new ArrayList<>(fieldNames(payload));
       undeclared.removeAll(CONNECTOR_FIELDS);
