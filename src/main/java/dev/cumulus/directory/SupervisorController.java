@@ -1,6 +1,10 @@
 package dev.cumulus.directory;
 
+import dev.cumulus.web.ApiAccess;
+import dev.cumulus.web.ProblemResponse;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,13 +24,16 @@ class SupervisorController {
     this.supervisors = supervisors;
   }
 
-  @Operation(summary = "Set the supervisors of a service (admins)")
+  @Operation(operationId = "PutServiceSupervisors", summary = "Set the supervisors of a service (admins)")
+  @SecurityRequirement(name = ApiAccess.PEOPLE)
+  @ProblemResponse(status = 404, description = "no such service")
   @PutMapping("/v1/services/{serviceUpn}/supervisors")
   ServiceSupervisors.Supervisors put(@PathVariable String serviceUpn, @Valid @RequestBody ServiceSupervisors.SupervisorsRequest request) {
     return supervisors.replace(serviceUpn, request.supervisors());
   }
 
-  @Operation(summary = "The supervisors of a service")
+  @Operation(operationId = "GetServiceSupervisors", summary = "The supervisors of a service")
+  @ProblemResponse(status = 404, description = "no such service")
   @GetMapping("/v1/services/{serviceUpn}/supervisors")
   ServiceSupervisors.Supervisors get(@PathVariable String serviceUpn) {
     return supervisors.get(serviceUpn);

@@ -3,6 +3,7 @@ package dev.cumulus.externaltask;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ public class TaskEvents {
   /** Records the event against the task as it now stands (after the caller's change). */
   public TaskEvent record(String taskId, TaskEventType type, String actor, Map<String, String> detail) {
     ExternalTask task = tasks.find(taskId).orElseThrow(() -> new IllegalStateException("no task " + taskId));
-    OffsetDateTime now = OffsetDateTime.now(clock);
+    // as stored (PostgreSQL and H2 keep microseconds): listeners, such as the webhook payload, see the time a read shows
+    OffsetDateTime now = OffsetDateTime.now(clock).truncatedTo(ChronoUnit.MICROS);
     Map<String, String> details = detail == null ? Map.of() : new LinkedHashMap<>(detail);
     var keys = new GeneratedKeyHolder();
     jdbc.update(

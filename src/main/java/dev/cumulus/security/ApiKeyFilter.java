@@ -16,7 +16,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /** Authenticates flows by the X-API-Key header; a wrong key is answered 401 at once. */
 class ApiKeyFilter extends OncePerRequestFilter {
 
-  static final String HEADER = "X-API-Key";
+  static final String HEADER = dev.cumulus.web.ApiAccess.API_KEY_HEADER;
 
   private final List<byte[]> keys;
   private final ProblemResponses problems;

@@ -8,10 +8,12 @@ import dev.cumulus.externaltask.PreferredUser;
 import java.util.List;
 
 /**
- * The body of a webhook delivery: the connector's TaskEventData with the fields an external task has,
- * and no property the connector file does not declare. The delivery metadata (the event's ID, by
- * which a receiver drops the duplicates of at-least-once delivery, the delivery's ID and attempt)
- * travels in headers; see {@link WebhookSender}. Timestamps are RFC 3339 strings in UTC.
+ * The body of a webhook delivery: the certified connector's TaskEventData with the fields an external
+ * task has, then four of ours that it does not declare (it allows more properties; our connector in
+ * docs/connector declares them): the state the event left the task in, when it happened, the event's
+ * ID (digits as a string; a receiver drops the duplicates of at-least-once delivery by it; also the
+ * {@code Cumulus-Event-Id} header, see {@link WebhookSender}) and who acted. Timestamps are RFC 3339
+ * strings in UTC.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record TaskEventData(
@@ -33,20 +35,24 @@ record TaskEventData(
     @JsonProperty("serviceUPN") String serviceUpn,
     @JsonProperty("updatedParameterName") String updatedParameterName,
     @JsonProperty("updatedParameterValue") String updatedParameterValue,
-    @JsonProperty("taskInformation") TaskInformation taskInformation) {
+    @JsonProperty("taskInformation") EventTaskInformation taskInformation,
+    @JsonProperty("state") String state,
+    @JsonProperty("occurredAt") String occurredAt,
+    @JsonProperty("eventId") String eventId,
+    @JsonProperty("actor") String actor) {
 
-  /** The connector's TaskInformation. */
+  /** The connector's TaskInformation (named apart from UpdateTask's, which has limits, in the OpenAPI document). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record TaskInformation(
+  record EventTaskInformation(
       @JsonProperty("customer") Customer customer,
       @JsonProperty("customContextParameters") List<ContextParameter> customContextParameters,
       @JsonProperty("preferredUsers") List<PreferredUser> preferredUsers) {}
 
   TaskEventData withoutContextParameters() {
-    var info = taskInformation == null ? null : new TaskInformation(taskInformation.customer(), null, taskInformation.preferredUsers());
+    var info = taskInformation == null ? null : new EventTaskInformation(taskInformation.customer(), null, taskInformation.preferredUsers());
     return new TaskEventData(
         taskId, event, direction, modality, created, terminated, lastConnectedUserId, lastConnectedUserUpn,
         lastConnectedUserEmail, isAnonymous, customerIdentifier, serviceId, serviceName, serviceDescription,
-        serviceDisplayName, serviceUpn, updatedParameterName, updatedParameterValue, info);
+        serviceDisplayName, serviceUpn, updatedParameterName, updatedParameterValue, info, state, occurredAt, eventId, actor);
   }
 }

@@ -52,7 +52,11 @@ final class TaskEventPayloads {
         task.serviceUpn(),
         name,
         value,
-        new TaskEventData.TaskInformation(task.customer(), task.contextParameters(), task.preferredUsers()));
+        new TaskEventData.EventTaskInformation(task.customer(), task.contextParameters(), task.preferredUsers()),
+        event.state() == null ? null : event.state().name(),
+        rfc3339(event.occurredAt()),
+        Long.toString(event.id()),
+        event.actor());
   }
 
   static String rfc3339(OffsetDateTime t) {

@@ -3,9 +3,15 @@ package dev.cumulus.webhook;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.cumulus.security.Caller;
 import dev.cumulus.web.ApiException;
+import dev.cumulus.web.ProblemResponse;
 import dev.cumulus.webhook.TriggerService.TriggerConfig;
 import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.callbacks.Callback;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.OffsetDateTime;
@@ -61,6 +67,25 @@ class TriggerController {
       operationId = "RegisterTaskWebHook",
       summary = "When a task changes state",
       responses = @ApiResponse(responseCode = "201", description = "Trigger created; Location is its DELETE URL"))
+  @Callback(
+      name = "taskEvent",
+      callbackUrlExpression = "{$request.body#/config/url}",
+      operation =
+          @Operation(
+              method = "post",
+              summary = "One event of a subscribed task: at least once, in order per task (docs/api.md, Webhooks)",
+              requestBody =
+                  @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                      content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = TaskEventData.class))),
+              parameters = {
+                @Parameter(in = ParameterIn.HEADER, name = WebhookSender.EVENT_ID, description = "the event's ID (as eventId)",
+                    schema = @Schema(type = "integer", format = "int64")),
+                @Parameter(in = ParameterIn.HEADER, name = WebhookSender.DELIVERY_ID, description = "the delivery (the same on every attempt)",
+                    schema = @Schema(type = "integer", format = "int64")),
+                @Parameter(in = ParameterIn.HEADER, name = WebhookSender.DELIVERY_ATTEMPT, description = "1 for the first send",
+                    schema = @Schema(type = "integer", format = "int32"))
+              },
+              responses = @ApiResponse(responseCode = "200", description = "any 2xx: delivered; anything else is tried again with backoff")))
   @PostMapping(path = "/v1/triggers/tasks", consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Void> register(@RequestBody TriggerRequest request) {
     if (!request.unknown().isEmpty()) {
@@ -78,6 +103,7 @@ class TriggerController {
       operationId = "DeleteTaskEventsTrigger",
       summary = "Deletes a trigger",
       responses = @ApiResponse(responseCode = "204", description = "Deleted, with what it had not delivered yet"))
+  @ProblemResponse(status = 404, description = "no such trigger (or deleted before)")
   @DeleteMapping("/v1/triggers/tasks/{triggerId}")
   ResponseEntity<Void> delete(@PathVariable String triggerId) {
     triggers.delete(triggerId);
@@ -91,6 +117,7 @@ class TriggerController {
   }
 
   @Operation(operationId = "GetTaskTrigger", summary = "Read one task trigger (operators)")
+  @ProblemResponse(status = 404, description = "no such trigger")
   @GetMapping("/v1/triggers/tasks/{triggerId}")
   TriggerView get(@PathVariable String triggerId) {
     return TriggerView.of(triggers.get(triggerId));

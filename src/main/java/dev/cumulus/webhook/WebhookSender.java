@@ -21,11 +21,10 @@ import org.springframework.stereotype.Component;
 /**
  * POSTs payloads to subscribers. Never throws: every outcome is a {@link Result}.
  *
- * <p>The payload holds only what the connector file declares; the delivery metadata travels in
- * headers, as GitHub's X-GitHub-Delivery does: {@code Cumulus-Event-Id} (the task event's ID, the
- * same on every attempt and for every trigger, by which a receiver drops the duplicates of
- * at-least-once delivery), {@code Cumulus-Delivery-Id} (the outbox row) and
- * {@code Cumulus-Delivery-Attempt} (1 for the first send).
+ * <p>The delivery metadata travels in headers, as GitHub's X-GitHub-Delivery does:
+ * {@code Cumulus-Event-Id} (the task event's ID, the same on every attempt and for every trigger, by
+ * which a receiver drops the duplicates of at-least-once delivery; the payload's {@code eventId} too),
+ * {@code Cumulus-Delivery-Id} (the outbox row) and {@code Cumulus-Delivery-Attempt} (1 for the first send).
  */
 @Component
 class WebhookSender {

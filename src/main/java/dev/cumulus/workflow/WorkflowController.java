@@ -1,7 +1,13 @@
 package dev.cumulus.workflow;
 
+import dev.cumulus.web.ApiAccess;
 import dev.cumulus.web.ApiException;
+import dev.cumulus.web.ProblemResponse;
 import dev.cumulus.web.Problems;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -13,9 +19,9 @@ import java.util.stream.Collectors;
 import org.camunda.bpm.engine.ParseException;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.ResourceReport;
 import org.camunda.bpm.engine.repository.DeploymentWithDefinitions;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
-import org.camunda.bpm.engine.ResourceReport;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.instance.ServiceTask;
@@ -39,6 +45,8 @@ import org.springframework.web.multipart.MultipartFile;
  */
 @RestController
 @RequestMapping("/v1/workflows")
+@Tag(name = "Workflows")
+@SecurityRequirement(name = ApiAccess.PEOPLE)
 class WorkflowController {
 
   static final long MAX_BYTES = 2 * 1024 * 1024;
@@ -74,6 +82,8 @@ class WorkflowController {
 
   record WorkflowVersion(String key, String name, int version, String processDefinitionId, String deploymentId, String resource) {}
 
+  @Operation(operationId = "DeployWorkflow", summary = "Deploy a BPMN diagram (multipart part 'file') as a new version of its workflow (admins)")
+  @ApiResponse(responseCode = "201", description = "Deployed (the same file again: the deployed version)")
   @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
   ResponseEntity<DeploymentResult> deploy(@RequestParam(name = "file", required = false) MultipartFile file) throws IOException {
     if (file == null || file.isEmpty()) {
@@ -137,6 +147,7 @@ class WorkflowController {
   }
 
   /** The latest version of every deployed workflow. */
+  @Operation(operationId = "ListWorkflows", summary = "The latest version of every deployed workflow")
   @GetMapping
   List<WorkflowVersion> list() {
     return repository.createProcessDefinitionQuery().latestVersion().orderByProcessDefinitionKey().asc().list().stream()
@@ -145,6 +156,8 @@ class WorkflowController {
   }
 
   /** Every version of one workflow, newest first. */
+  @Operation(operationId = "GetWorkflowVersions", summary = "Every version of one workflow, newest first")
+  @ProblemResponse(status = 404, description = "no workflow with this process key")
   @GetMapping("/{key}")
   List<WorkflowVersion> versions(@PathVariable String key) {
     List<WorkflowVersion> versions = repository.createProcessDefinitionQuery().processDefinitionKey(key)

@@ -75,24 +75,27 @@ class TaskEventPayloadsTest {
   }
 
   @Test
-  void writesNoPropertyTheConnectorFileDoesNotDeclare() throws Exception {
+  void addsTheEventsStateTimeIdAndActorToTheConnectorFields() throws Exception {
     // given an event with a state, a time, an ID and an actor
     var task = task().state(TaskState.Completed).lastConnectedUser("alice@contoso.com").build();
-    var event = new TaskEvent(17, task.id(), TaskEventType.Completed, TaskState.Completed, CREATED.plusHours(1), "alice@contoso.com", Map.of());
+    var event = new TaskEvent(17, task.id(), TaskEventType.Completed, TaskState.Completed,
+        OffsetDateTime.of(2026, 1, 31, 19, 0, 1, 250_000_000, ZoneOffset.ofHours(1)), "alice@contoso.com", Map.of());
 
     // when
     JsonNode json = toJson(TaskEventPayloads.of(event, task, service()));
     JsonNode trimmed = toJson(TaskEventPayloads.of(event, task, service()).withoutContextParameters());
 
-    // then they travel in the delivery's headers, not in the payload
+    // then the payload carries them (docs/api.md, "Webhooks"), and nothing else the connector file does not declare
     for (JsonNode payload : List.of(json, trimmed)) {
-      assertThat(payload.has("state")).isFalse();
-      assertThat(payload.has("occurredAt")).isFalse();
-      assertThat(payload.has("eventId")).isFalse();
-      assertThat(payload.has("actor")).isFalse();
+      assertThat(payload.get("state").asText()).isEqualTo("Completed");
+      assertThat(payload.get("occurredAt").asText()).isEqualTo("2026-01-31T18:00:01.250Z");
+      assertThat(payload.get("eventId").isTextual()).as("a string, as docs/connector's TaskEventData declares it").isTrue();
+      assertThat(payload.get("eventId").asText()).isEqualTo("17");
+      assertThat(payload.get("actor").asText()).isEqualTo("alice@contoso.com");
+      var undeclared = new ArrayList<>(fieldNames(payload));
+      undeclared.removeAll(CONNECTOR_FIELDS);
+      assertThat(undeclared).containsExactlyInAnyOrder("state", "occurredAt", "eventId", "actor");
     }
-    assertThat(fieldNames(json)).isSubsetOf(CONNECTOR_FIELDS);
-    assertThat(fieldNames(trimmed)).isSubsetOf(CONNECTOR_FIELDS);
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -105,8 +106,7 @@ class WebhookDeliveryIT {
     assertThat(created.get("isAnonymous").asBoolean()).isFalse();
     assertThat(created.get("created").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
     assertThat(created.get("taskInformation").get("customContextParameters").get(0).get("name").asText()).isEqualTo("orderId");
-    // the delivery metadata travels in headers; the payload holds only what the connector file declares
-    assertThat(events).allSatisfy(e -> assertThat(e.has("state") || e.has("occurredAt") || e.has("eventId") || e.has("actor")).isFalse());
+    // the delivery metadata also travels in headers
     List<Headers> headers = receiver.headers("/ok");
     assertThat(headers).allSatisfy(h -> assertThat(h.getFirst("Content-Type")).startsWith("application/json"));
     assertThat(headers).extracting(h -> h.getFirst("Cumulus-Delivery-Attempt")).containsExactly("1", "1");
@@ -119,6 +119,102 @@ class WebhookDeliveryIT {
     assertThat(headers)
         .extracting(h -> h.getFirst("Cumulus-Delivery-Id"))
         .containsExactly(rows.get(0).get("ID").toString(), rows.get(1).get("ID").toString());
+  }
+
+  /** The payload as docs/api.md ("Webhooks") describes it: the connector's TaskEventData and our four fields. */
+  @Test
+  void deliversTheDocumentedPayloadFieldByField() throws Exception {
+    // given a trigger on Created and Accepted, and the service's agent Available
+    String service = newService();
+    String agent = asAdmin(HttpMethod.GET, "/v1/services/" + service, null).getBody().get("members").get(0).asText();
+    register(trigger(service, List.of("Created", "Accepted"), receiver.url("/fields")));
+    var presence = rest.withBasicAuth(agent, "secret-1")
+        .exchange("/v1/users/" + agent + "/state", HttpMethod.PUT, json(Map.of("presence", "Available")), JsonNode.class);
+    assertThat(presence.getStatusCode()).isEqualTo(HttpStatus.OK);
+
+    // when a flow creates a task, it is offered to the agent, and the agent accepts it
+    String taskId = createTask(service);
+    var accepted = rest.withBasicAuth(agent, "secret-1")
+        .exchange("/v1/ExternalTasks/" + taskId + "/accept", HttpMethod.POST, json(null), JsonNode.class);
+    assertThat(accepted.getStatusCode()).as(String.valueOf(accepted.getBody())).isEqualTo(HttpStatus.OK);
+
+    // then both payloads arrive, and each field is what the task and its events say
+    await().atMost(Duration.ofSeconds(20)).until(() -> receiver.delivered("/fields").size() >= 2);
+    List<JsonNode> payloads = receiver.delivered("/fields");
+    List<Headers> headers = receiver.headers("/fields");
+    JsonNode task = asFlow(HttpMethod.GET, "/v1/ExternalTasks/" + taskId, null).getBody();
+    JsonNode createdEvent = eventNamed(task, "Created");
+    JsonNode acceptedEvent = eventNamed(task, "Accepted");
+
+    JsonNode created = payloads.get(0);
+    assertThat(created.get("event").asText()).isEqualTo("Created");
+    assertThat(created.get("state").asText()).isEqualTo(createdEvent.get("state").asText());
+    assertThat(Instant.parse(created.get("occurredAt").asText())).isEqualTo(Instant.parse(createdEvent.get("occurredAt").asText()));
+    assertThat(created.get("occurredAt").asText()).endsWith("Z");
+    assertThat(created.get("eventId").isTextual()).isTrue();
+    assertThat(created.get("eventId").asText()).isEqualTo(headers.get(0).getFirst("Cumulus-Event-Id"));
+    assertThat(created.get("actor").asText()).isEqualTo(createdEvent.get("actor").asText()).startsWith("flow:");
+    assertThat(created.has("LastConnectedUserUPN")).isFalse();
+
+    JsonNode accept = payloads.get(1);
+    assertThat(fieldNames(accept))
+        .containsExactlyInAnyOrder(
+            "taskId", "event", "direction", "modality", "created", "lastConnectedUserId", "LastConnectedUserUPN",
+            "LastConnectedUserEmail", "isAnonymous", "customerIdentifier", "serviceId", "serviceName", "serviceDisplayName", "serviceUPN", "taskInformation", "state", "occurredAt", "eventId", "actor");
+    assertThat(accept.get("taskId").asText()).isEqualTo(taskId);
+    assertThat(accept.get("event").asText()).isEqualTo("Accepted");
+    assertThat(accept.get("state").asText()).isEqualTo("Connected").isEqualTo(acceptedEvent.get("state").asText());
+    assertThat(Instant.parse(accept.get("occurredAt").asText())).isEqualTo(Instant.parse(acceptedEvent.get("occurredAt").asText()));
+    assertThat(accept.get("eventId").asLong()).isGreaterThan(created.get("eventId").asLong());
+    assertThat(accept.get("eventId").asText()).isEqualTo(headers.get(1).getFirst("Cumulus-Event-Id"));
+    assertThat(accept.get("actor").asText()).isEqualTo(agent);
+    assertThat(accept.get("direction").asText()).isEqualTo("Inbound");
+    assertThat(accept.get("modality").asText()).isEqualTo("ExternalTask");
+    assertThat(Instant.parse(accept.get("created").asText())).isEqualTo(Instant.parse(task.get("created").asText()));
+    assertThat(accept.get("lastConnectedUserId").asText()).isEqualTo(agent);
+    assertThat(accept.get("LastConnectedUserUPN").asText()).isEqualTo(agent);
+    assertThat(accept.get("LastConnectedUserEmail").asText()).isEqualTo(agent);
+    assertThat(accept.get("isAnonymous").asBoolean()).isFalse();
+    assertThat(accept.get("customerIdentifier").asText()).isEqualTo("C-42");
+    assertThat(accept.get("serviceUPN").asText()).isEqualTo(service);
+    assertThat(accept.get("serviceName").asText()).isEqualTo(service);
+    assertThat(accept.get("serviceDisplayName").asText()).isEqualTo("Webhook test service");
+    assertThat(accept.has("serviceDescription")).as("the service has no description: no null is sent").isFalse();
+    assertThat(accept.get("serviceId").asText()).isNotBlank();
+    assertThat(accept.get("taskInformation").get("customContextParameters").get(0).get("name").asText()).isEqualTo("orderId");
+    assertThat(accept.get("taskInformation").get("customContextParameters").get(0).get("value").asText()).isEqualTo("A-1");
+
+    // and the OpenAPI document's callback of RegisterTaskWebHook declares every field sent, with these values
+    JsonNode document = rest.getForObject("/v3/api-docs", JsonNode.class);
+    JsonNode callback = document.at("/paths/~1v1~1triggers~1tasks/post/callbacks/taskEvent/{$request.body#~1config~1url}/post");
+    assertThat(callback.at("/requestBody/content/application~1json/schema/$ref").asText()).isEqualTo("#/components/schemas/TaskEventData");
+    JsonNode schemas = document.at("/components/schemas");
+    for (JsonNode payload : payloads) {
+      assertThat(fieldNames(schemas.at("/TaskEventData/properties"))).containsAll(fieldNames(payload));
+      assertThat(schemas.at("/TaskState/enum")).extracting(JsonNode::asText).contains(payload.get("state").asText());
+      assertThat(schemas.at("/TaskEventType/enum")).extracting(JsonNode::asText).contains(payload.get("event").asText());
+    }
+  }
+
+  private static JsonNode eventNamed(JsonNode task, String name) {
+    for (JsonNode event : task.get("events")) {
+      if (event.get("event").asText().equals(name)) {
+        return event;
+      }
+    }
+    throw new AssertionError("no " + name + " event in " + task);
+  }
+
+  private static java.util.Set<String> fieldNames(JsonNode node) {
+    var names = new java.util.TreeSet<String>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static HttpEntity<Object> json(Object body) {
+    var headers = new HttpHeaders();
+    headers.setContentType(MediaType.APPLICATION_JSON);
+    return new HttpEntity<>(body, headers);
   }
 
   @Test
