@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cumulus.security.Caller;
 import dev.cumulus.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,7 +47,29 @@ class ReportController {
     this.clock = clock;
   }
 
-  @Operation(summary = "Figures per bucket for services, agents, or agents per service (JSON or CSV)")
+  @Operation(
+      operationId = "GetServiceReport",
+      summary = "Figures per bucket for services, agents, or agents per service (JSON or CSV)",
+      description = "Each figure is defined in docs/reports.md. Admins see everything, supervisors their services and members,"
+          + " agents their own figures (by=agent), flows the services' figures.",
+      parameters = {
+        @Parameter(name = "from", description = "ISO 8601 date-time with offset, or a date (its start in the zone); default: the start of today"),
+        @Parameter(name = "to", description = "ISO 8601 date-time with offset, or a date; default: now"),
+        @Parameter(name = "bucket", schema = @Schema(allowableValues = {"fifteenMinutes", "hour", "day", "week", "month"}, defaultValue = "hour")),
+        @Parameter(name = "by", schema = @Schema(allowableValues = {"service", "agent", "serviceAgent"}, defaultValue = "service")),
+        @Parameter(name = "service", description = "comma-separated service UPNs"),
+        @Parameter(name = "agent", description = "comma-separated agent UPNs; me for the caller"),
+        @Parameter(name = "zone", description = "time zone of days, weeks and months, e.g. Europe/Zurich; default cumulus.reports.zone"),
+        @Parameter(name = "format", description = "csv for a download link (or send Accept: text/csv)", schema = @Schema(allowableValues = {"json", "csv"}))
+      },
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "the report",
+              content = {
+                @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Report.class)),
+                @Content(mediaType = "text/csv", schema = @Schema(type = "string", description = "RFC 4180, UTF-8 with a byte-order mark"))
+              }))
   @GetMapping(path = {"/v1/reports/intervals", "/ui/api/reports/intervals"}, produces = {MediaType.APPLICATION_JSON_VALUE, "text/csv"})
   void intervals(
       @RequestParam(required = false) String from,
@@ -53,7 +80,7 @@ class ReportController {
       @RequestParam(required = false) String agent,
       @RequestParam(required = false) String zone,
       @RequestParam(required = false) String format,
-      @RequestHeader(name = "Accept", required = false) String accept,
+      @Parameter(hidden = true) @RequestHeader(name = "Accept", required = false) String accept,
       HttpServletResponse response)
       throws IOException {
     Caller caller = Caller.current();
@@ -85,7 +112,25 @@ class ReportController {
     mapper.writeValue(response.getOutputStream(), report);
   }
 
-  @Operation(summary = "The task history: one row per task created in the range, streamed (JSON array or CSV)")
+  @Operation(
+      operationId = "GetTaskHistory",
+      summary = "The task history: one row per task created in the range, streamed (JSON array or CSV)",
+      description = "Admins and flows see every service, supervisors their services; agents get 403.",
+      parameters = {
+        @Parameter(name = "from", description = "ISO 8601 date-time with offset, or a date; default: the start of today"),
+        @Parameter(name = "to", description = "ISO 8601 date-time with offset, or a date; default: now"),
+        @Parameter(name = "service", description = "comma-separated service UPNs"),
+        @Parameter(name = "zone", description = "time zone of a date given as from or to"),
+        @Parameter(name = "format", description = "csv for a download link (or send Accept: text/csv)", schema = @Schema(allowableValues = {"json", "csv"}))
+      },
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "the tasks, oldest first",
+              content = {
+                @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, array = @ArraySchema(schema = @Schema(implementation = TaskRecord.class))),
+                @Content(mediaType = "text/csv", schema = @Schema(type = "string", description = "RFC 4180, UTF-8 with a byte-order mark"))
+              }))
   @GetMapping(path = {"/v1/reports/tasks", "/ui/api/reports/tasks"}, produces = {MediaType.APPLICATION_JSON_VALUE, "text/csv"})
   void tasks(
       @RequestParam(required = false) String from,
@@ -93,7 +138,7 @@ class ReportController {
       @RequestParam(required = false) String service,
       @RequestParam(required = false) String zone,
       @RequestParam(required = false) String format,
-      @RequestHeader(name = "Accept", required = false) String accept,
+      @Parameter(hidden = true) @RequestHeader(name = "Accept", required = false) String accept,
       HttpServletResponse response)
       throws IOException {
     ReportScope scope = access.of(Caller.current());
