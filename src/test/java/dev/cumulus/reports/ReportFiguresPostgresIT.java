@@ -2,12 +2,15 @@ package dev.cumulus.reports;
 
 import dev.cumulus.support.PostgresServer;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The reports' property test on a real PostgreSQL server (see {@link ReportFiguresProperty}). */
 @ActiveProfiles("postgres")
+// each class has a database of its own: a cached context would only hold its connections
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
