@@ -67,7 +67,7 @@ abstract class ReportFiguresProperty {
   private List<Long> seeds() {
     String seed = System.getProperty("reports.seed");
     int count = Integer.getInteger("reports.seeds", fixedSeeds());
-    long first = seed == null ? FIXED_SEED : seed.equals("random") ? new Random().nextLong() : Long.parseLong(seed);
+    long first = seed == null ? FIXED_SEED : seed.equals("random") ? java.util.concurrent.ThreadLocalRandom.current().nextLong() : Long.parseLong(seed);
     if (seed != null && seed.equals("random")) {
       System.out.println("reports property test: random seed " + first + ", " + count + " histories");
     }
