@@ -1,9 +1,11 @@
 package dev.cumulus.reports;
 
+import dev.cumulus.directory.DistributionSettings;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +90,7 @@ public class ReportFeed {
       Map<String, TaskFact> facts = new LinkedHashMap<>();
       for (FedEvent e : events) {
         TaskFact fact = facts.computeIfAbsent(e.taskId(), TaskFact::new);
-        int target = targets.getOrDefault(e.service(), dev.cumulus.directory.DistributionSettings.DEFAULT_SERVICE_LEVEL_SECONDS);
+        int target = targets.getOrDefault(e.service(), DistributionSettings.DEFAULT_SERVICE_LEVEL_SECONDS);
         EventCounting.count(e, times.getOrDefault(e.taskId(), TaskTimes.NONE), target, rows, fact);
         if (customers.containsKey(e.taskId())) {
           fact.customerIdentifier = customers.get(e.taskId());
@@ -97,7 +99,7 @@ public class ReportFeed {
       history.merge(facts.values());
       cursors.events().advance(events.stream().map(FedEvent::id).toList(), now.toEpochMilli(), patience);
     } else {
-      cursors.events().advance(java.util.List.of(), now.toEpochMilli(), patience);
+      cursors.events().advance(List.of(), now.toEpochMilli(), patience);
     }
     for (FeedStore.Change change : changes) {
       if (change.presence() != null) {
