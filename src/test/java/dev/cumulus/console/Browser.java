@@ -48,8 +48,14 @@ final class Browser {
   }
 
   /** Waits for a condition in the page, looking every 50 ms. */
+  /**
+   * A wait that looks again when an element it read was replaced meanwhile: the live pages draw their
+   * lists anew on every push, so a condition may meet a stale element by chance.
+   */
   static WebDriverWait await(ChromeDriver driver, Duration timeout) {
-    return new WebDriverWait(driver, timeout, Duration.ofMillis(50));
+    var wait = new WebDriverWait(driver, timeout, Duration.ofMillis(50));
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    return wait;
   }
 
   /** Logs in through the pages' own form (where /ui/ leads a stranger) as a user of {@code Scenario}. */

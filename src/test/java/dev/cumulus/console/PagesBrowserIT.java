@@ -118,7 +118,9 @@ class PagesBrowserIT {
     wait(agentBrowser, LIVE).until(d -> taskState(first).equals("Completed"));
     wait(agentBrowser, LIVE)
         .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#today tr[data-task-id='" + first + "']"), "Handled"));
-    assertThat(agentBrowser.findElement(By.cssSelector("#today tr[data-task-id='" + second + "']")).getText()).contains("Declined");
+    // the list is drawn again on every push: the wait finds the row afresh each time it looks
+    wait(agentBrowser)
+        .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#today tr[data-task-id='" + second + "']"), "Declined"));
 
     // the agent goes Away; a new task waits in the queue, and the supervisor sees the queue change
     new Select(agentBrowser.findElement(By.id("presence"))).selectByVisibleText("Away");
