@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -86,23 +87,27 @@ public class Reports {
     Collection<String> services = narrow(scope.services(), request.services());
     Collection<String> agents = agentRows ? narrow(scope.agents(), request.agents()) : null;
     Map<Group, TreeMap<Instant, Tally>> groups = new HashMap<>();
-    Consumer<Map.Entry<RowKey, Tally>> add =
-        row -> {
-          RowKey key = row.getKey();
+    Map<Instant, Instant> bucketOf = new HashMap<>();
+    Function<RowKey, Tally> into =
+        key -> {
           if (key.bucket().isBefore(from) || !key.bucket().isBefore(to)) {
-            return;
+            return null;
           }
           Group group = group(request.by(), key);
           if (group == null) {
-            return;
+            return null;
           }
-          groups.computeIfAbsent(group, g -> new TreeMap<>())
-              .computeIfAbsent(request.bucket().startOf(key.bucket(), zone), b -> new Tally())
-              .addAll(row.getValue());
+          Instant bucket = bucketOf.computeIfAbsent(key.bucket(), b -> request.bucket().startOf(b, zone));
+          return groups.computeIfAbsent(group, g -> new TreeMap<>()).computeIfAbsent(bucket, b -> new Tally());
         };
-    rollups.read(from, to, agentRows, services, agents, (key, tally) -> add.accept(Map.entry(key, tally)));
+    rollups.read(from, to, agentRows, services, agents, into);
     if (request.by() == Grouping.agent) {
-      openPresence(from, to, agents).entrySet().forEach(add);
+      openPresence(from, to, agents).forEach((key, tally) -> {
+        Tally target = into.apply(key);
+        if (target != null) {
+          target.addAll(tally);
+        }
+      });
     }
     Map<String, Integer> targets = feed.targets();
     var rows = new ArrayList<ReportRow>();

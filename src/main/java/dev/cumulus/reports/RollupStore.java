@@ -10,7 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.BiPredicate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -75,9 +75,10 @@ class RollupStore {
   /**
    * The rows of the 15-minute intervals from {@code from} (inclusive) to {@code to} (exclusive): the
    * service rows of the given services, or the agent rows (in the given services, or every service
-   * when null) with the agents' presence rows; agents null means every agent.
+   * when null) with the agents' presence rows; agents null means every agent. Each row is added
+   * into the tally {@code into} names for it (null: not wanted).
    */
-  void read(Instant from, Instant to, boolean agentRows, Collection<String> services, Collection<String> agents, BiConsumer<RowKey, Tally> each) {
+  void read(Instant from, Instant to, boolean agentRows, Collection<String> services, Collection<String> agents, Function<RowKey, Tally> into) {
     if (services != null && services.isEmpty() || agents != null && agents.isEmpty()) {
       return;
     }
@@ -93,7 +94,11 @@ class RollupStore {
       args.addAll(services);
     }
     jdbc.query(sql.toString(), rs -> {
-      each.accept(new RowKey(time(rs, "bucket_start"), rs.getString("service_upn"), rs.getString("agent_upn")), Tally.read(rs));
+      Tally target = into.apply(new RowKey(time(rs, "bucket_start"), rs.getString("service_upn"), rs.getString("agent_upn")));
+      if (target != null) {
+        // straight from the row: its histograms are merged without being built first
+        target.addRow(rs);
+      }
     }, args.toArray());
   }
 

@@ -105,6 +105,20 @@ final class Tally {
     return names;
   }
 
+  /** Adds a report_interval row, read where the result set stands. */
+  void addRow(ResultSet rs) throws SQLException {
+    for (Count c : COUNTS) {
+      counts[c.ordinal()] += rs.getLong(c.column);
+    }
+    for (Measure m : MEASURES) {
+      Durations d = durations[m.ordinal()];
+      d.count += rs.getLong(m.prefix + "_count");
+      d.sumMillis += rs.getLong(m.prefix + "_sum_ms");
+      d.maxMillis = Math.max(d.maxMillis, rs.getLong(m.prefix + "_max_ms"));
+      d.histogram.addEncoded(rs.getString(m.prefix + "_hist"));
+    }
+  }
+
   static Tally read(ResultSet rs) throws SQLException {
     var t = new Tally();
     for (Count c : COUNTS) {

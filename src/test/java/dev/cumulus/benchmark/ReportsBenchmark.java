@@ -84,7 +84,11 @@ class ReportsBenchmark {
       latency(base, jdbc, requests, report);
       export(base, tasks, days, report);
     } finally {
-      CumulusBenchmark.drop(db);
+      if (Boolean.getBoolean("bench.keepDatabase")) {
+        CumulusBenchmark.log("kept database " + db.url());
+      } else {
+        CumulusBenchmark.drop(db);
+      }
     }
     String out = "\n######## Cumulus reports benchmark (issue 12) ########\nload average at the end: " + CpuMeter.loadAverage() + "\n" + report.render();
     System.out.println(out);
@@ -186,6 +190,12 @@ class ReportsBenchmark {
       long rows = jdbc.queryForObject(
           "select count(*) from report_interval where agent_upn = '' and bucket_start >= now() - interval '30 days'" + (all ? "" : " and service_upn = 'bench0@reports.test'"),
           Long.class);
+      if (!all) {
+        var plan = jdbc.queryForList(
+            "explain (analyze, buffers) select * from report_interval where bucket_start >= now() - interval '30 days' and bucket_start < now()"
+                + " and agent_upn = '' and (service_upn in ('bench0@reports.test'))", String.class);
+        report.note("the one-service query's plan: " + String.join(" | ", plan.subList(0, Math.min(4, plan.size()))).replaceAll("\\s+", " "));
+      }
       String what = all ? "30-day report, all 8 services, hourly" : "30-day report of one service, hourly";
       report.latency(what + " (p50 / p99)", samples, 300);
       report.info("  per request: rows read / answer / server CPU",
