@@ -2,7 +2,7 @@
 // the period, or by hand), for the services the viewer may see; each service's charts, tables per
 // service and per agent, and CSV downloads of the same figures and of the task history. Everything
 // comes from /ui/api/reports (docs/reports.md); the choices stay in the address, so a link reopens them.
-import { whoAmI, send, logout, h, status, duration, dateIn, addDays } from '/ui/shared.js';
+import { whoAmI, send, logout, h, showViewer, status, duration, dateIn, addDays } from '/ui/shared.js';
 import { serviceCharts, groupBy, serviceLevelOf, meanOf, bucketName } from '/ui/charts.js';
 
 const form = document.getElementById('filters');
@@ -12,6 +12,8 @@ const toInput = document.getElementById('to');
 const bucketSelect = document.getElementById('bucket');
 let zone = 'UTC';
 let services = [];
+/** Agents' display names by UPN, from the dashboard's state (the viewer's services' members). */
+let agentNames = new Map();
 
 function daysBetween(from, to) {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
@@ -172,7 +174,7 @@ function renderAgentTable(rows) {
     const offered = sum(own, (r) => r.offered);
     const accepted = sum(own, (r) => r.accepted);
     return h('tr', { 'data-agent': agent },
-      h('th', { scope: 'row' }, agent),
+      h('th', { scope: 'row', title: agent }, agentNames.get(agent) || agent),
       num(offered),
       num(accepted, { 'data-figure': 'accepted' }),
       num(share(offered ? accepted / offered : null)),
@@ -213,9 +215,16 @@ function usePreset() {
 async function start() {
   const me = await whoAmI();
   zone = me.reportZone || 'UTC';
-  document.getElementById('user').textContent = me.upn;
+  showViewer(null, me.upn);
   document.getElementById('logout').addEventListener('click', logout);
   services = await send('GET', '/ui/api/supervisor/services');
+  try {
+    const board = await send('GET', '/ui/api/supervisor/state');
+    agentNames = new Map(board.services.flatMap((s) => s.agents.map((a) => [a.upn, a.displayName])));
+    showViewer(board.viewerDisplayName, me.upn);
+  } catch (e) {
+    // names are a nicety: the table shows UPNs
+  }
   const asked = new URLSearchParams(location.search);
   range.value = [...range.options].some((o) => o.value === asked.get('range')) ? asked.get('range') : 'today';
   bucketSelect.value = [...bucketSelect.options].some((o) => o.value === asked.get('bucket')) ? asked.get('bucket') : 'auto';

@@ -89,6 +89,14 @@ export function h(tag, attributes = {}, ...children) {
 }
 
 /** Replaces a container's content, keeping keyboard focus on the element with the same data-focus key. */
+/** The header names the signed-in person by their display name, with the UPN beside it where it differs. */
+export function showViewer(displayName, upn) {
+  const user = document.getElementById('user');
+  const name = displayName || upn;
+  user.replaceChildren(h('span', { class: 'user-name' }, name), name !== upn ? h('span', { class: 'user-upn' }, upn) : null);
+  user.title = upn;
+}
+
 export function replaceKeepingFocus(container, ...children) {
   const key = document.activeElement && container.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
   container.replaceChildren(...children);

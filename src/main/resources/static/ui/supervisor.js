@@ -1,7 +1,7 @@
 // The supervisor dashboard: per supervised service the live queue, KPIs, today's charts and agents,
 // and actions on tasks (abort, transfer, priority, prolong), each confirmed first and recorded with who did it.
 import {
-  whoAmI, send, logout, live, h, reconcile, replaceKeepingFocus, syncClock, tickTimers, status, connectionBadge, dateTime, duration,
+  whoAmI, send, logout, live, h, showViewer, reconcile, replaceKeepingFocus, syncClock, tickTimers, status, connectionBadge, dateTime, duration,
 } from '/ui/shared.js';
 import { serviceCharts, groupBy } from '/ui/charts.js';
 
@@ -273,14 +273,6 @@ async function refreshCharts() {
   } finally {
     chartsTimer = null;
   }
-}
-
-/** The header names the signed-in person by their display name, with the UPN beside it where it differs. */
-function showViewer(displayName, upn) {
-  const user = document.getElementById('user');
-  const name = displayName || upn;
-  user.replaceChildren(h('span', { class: 'user-name' }, name), name !== upn ? h('span', { class: 'user-upn' }, upn) : null);
-  user.title = upn;
 }
 
 async function start() {

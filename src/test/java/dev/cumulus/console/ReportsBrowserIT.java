@@ -143,6 +143,11 @@ class ReportsBrowserIT {
     assertThat(cell("#service-table", support, "created")).isEqualTo(String.valueOf(supportToday));
     assertThat(cell("#service-table", support, "serviceLevel")).isEqualTo("37.5 %");
     assertThat(cell("#agent-table", ann, "completed")).isEqualTo("9");
+    // people by name, their UPN on hover
+    WebElement annHeader = browser.findElement(By.cssSelector("#agent-table tr[data-agent='" + ann + "'] th"));
+    assertThat(annHeader.getText()).isEqualTo("ann");
+    assertThat(annHeader.getDomAttribute("title")).isEqualTo(ann);
+    wait(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#user .user-name"), "sue"));
     assertThat(browser.findElement(By.id("period")).getText()).contains("per 15 minutes", "2 services");
     assertNoHorizontalOverflow("reports page, today");
 
