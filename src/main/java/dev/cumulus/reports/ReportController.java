@@ -86,8 +86,8 @@ class ReportController {
     Caller caller = Caller.current();
     ReportScope scope = access.of(caller);
     ZoneId zoneId = zone(zone);
-    Instant end = to == null ? clock.instant() : time("to", to, zoneId);
-    Instant start = from == null ? end.atZone(zoneId).toLocalDate().atStartOfDay(zoneId).toInstant() : time("from", from, zoneId);
+    Instant end = end(to, zoneId);
+    Instant start = start(from, end, zoneId);
     Grouping grouping = choice("by", by, Grouping.class);
     List<String> services = list(service);
     List<String> agents = list(agent);
@@ -143,8 +143,8 @@ class ReportController {
       throws IOException {
     ReportScope scope = access.of(Caller.current());
     ZoneId zoneId = zone(zone);
-    Instant end = to == null ? clock.instant() : time("to", to, zoneId);
-    Instant start = from == null ? end.atZone(zoneId).toLocalDate().atStartOfDay(zoneId).toInstant() : time("from", from, zoneId);
+    Instant end = end(to, zoneId);
+    Instant start = start(from, end, zoneId);
     if (!end.isAfter(start)) {
       throw ApiException.invalid("to", "afterFrom", "must be after from");
     }
@@ -204,6 +204,16 @@ class ReportController {
     } catch (DateTimeException e) {
       throw ApiException.invalid("zone", "timeZone", "must be a time zone such as Europe/Zurich or UTC");
     }
+  }
+
+  /** The range's end: the given time, or now. */
+  private Instant end(String to, ZoneId zone) {
+    return to == null ? clock.instant() : time("to", to, zone);
+  }
+
+  /** The range's start: the given time, or the start of the end's day. */
+  private static Instant start(String from, Instant end, ZoneId zone) {
+    return from == null ? end.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant() : time("from", from, zone);
   }
 
   /** An ISO 8601 date-time with offset, or a date (its start in the report's zone). */
